@@ -1,0 +1,1 @@
+"""Streamlit cockpit: read-only dashboards over the published DuckDB snapshot."""

@@ -1,0 +1,253 @@
+"""The cockpit's only door to data: the published snapshot, opened read-only.
+
+Why it looks like this:
+
+* The pipeline publishes ``<data_dir>/warehouse/cockpit.duckdb`` by building a new file and
+  ``os.replace``-ing it over the old one. A DuckDB reader holding the file would block the
+  writer, so every query opens a connection, runs, and closes it at once.
+* Results are cached with ``st.cache_data`` keyed on the file's identity (inode, mtime_ns,
+  size). A swap gives a new inode, hence a new key, hence fresh data on the next rerun,
+  with no TTL to tune. The identity is re-checked after each query so a swap *during* a query
+  can never cache the new file's rows under the old file's key.
+* SQL text is constant; user choices travel only as bound parameters.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+CITY_CODE = "330800"
+ALL_DEPARTMENTS = "ALL"
+_SWAP_RETRIES = 3
+_CACHE_ENTRIES = 256
+
+
+class SnapshotUnavailable(RuntimeError):
+    """The snapshot is missing or unreadable; pages show a friendly message instead."""
+
+    def __init__(self, path: Path, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {path} {detail}".strip())
+        self.path = path
+        self.reason = reason  # "missing" or "unreadable"
+        self.detail = detail
+
+
+class SnapshotId(NamedTuple):
+    """What makes one published file different from the next (a swap changes the inode)."""
+
+    path: str
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """Provenance of the snapshot, for the "data as of" stamp."""
+
+    published_at: datetime | None  # timezone-aware UTC
+    data_as_of: date | None
+    git_commit: str | None
+    scenario: str | None
+
+
+class _SnapshotChanged(Exception):
+    """Raised inside the cached query when the file was swapped mid-query (never cached)."""
+
+
+def snapshot_path() -> Path:
+    """Where the published snapshot lives; read on every call so tests can repoint it."""
+    try:
+        from sources.config import data_paths
+    except ImportError:  # the cockpit can be deployed without the pipeline package
+        root = Path(os.environ.get("COCKPIT_DATA_DIR", "data")).expanduser().resolve()
+        return root / "warehouse" / "cockpit.duckdb"
+    return data_paths().cockpit_db
+
+
+def _identity(path: Path) -> SnapshotId | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return SnapshotId(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def snapshot_identity() -> SnapshotId:
+    """The current snapshot's identity, or SnapshotUnavailable('missing')."""
+    path = snapshot_path()
+    ident = _identity(path)
+    if ident is None:
+        raise SnapshotUnavailable(path, "missing")
+    return ident
+
+
+def snapshot_available() -> bool:
+    """Cheap check used before rendering any page."""
+    return _identity(snapshot_path()) is not None
+
+
+@st.cache_data(max_entries=_CACHE_ENTRIES, show_spinner=False)
+def _cached_query(snapshot: SnapshotId, sql: str, params: tuple[object, ...]) -> pd.DataFrame:
+    """Run one constant query against one specific file version."""
+    con = duckdb.connect(snapshot.path, read_only=True)
+    try:
+        frame = con.execute(sql, list(params)).df()
+    finally:
+        con.close()
+    if _identity(Path(snapshot.path)) != snapshot:
+        raise _SnapshotChanged
+    return frame
+
+
+def query(sql: str, params: tuple[object, ...] = ()) -> pd.DataFrame:
+    """Query the current snapshot (cached per file version); retry if it is swapped mid-way."""
+    for _ in range(_SWAP_RETRIES):
+        snapshot = snapshot_identity()
+        try:
+            return _cached_query(snapshot, sql, params)
+        except _SnapshotChanged:
+            continue
+        except duckdb.Error as exc:
+            if _identity(Path(snapshot.path)) is None:
+                raise SnapshotUnavailable(Path(snapshot.path), "missing") from exc
+            raise SnapshotUnavailable(Path(snapshot.path), "unreadable", str(exc)) from exc
+    raise SnapshotUnavailable(snapshot_path(), "unreadable", "the snapshot kept changing")
+
+
+_CATALOG_SQL = """
+select * from indicators.catalog
+order by display_order nulls last, category_code
+"""
+
+_PERIODS_SQL = """
+select distinct period_start from indicators.values
+where period_grain = ? order by period_start desc
+"""
+
+_VALUES_SQL = """
+select category_code, period_start, value, numerator, denominator, target, score, status
+from indicators.values
+where period_grain = ? and geo_level = ? and geo_code = ? and department_code = ?
+  and period_start = coalesce(
+        ?, (select max(period_start) from indicators.values where period_grain = ?))
+order by category_code
+"""
+
+_TRENDS_SQL = """
+select category_code, period_start, value, target, score, status
+from indicators.values
+where period_grain = ? and geo_code = ? and department_code = ?
+  and (? is null or category_code = ?)
+order by category_code, period_start
+"""
+
+_GEOGRAPHY_SQL = """
+select geo_code, geo_level, parent_code, name_zh, name_en from marts.dim_geography
+where (? is null or geo_level = ?) order by geo_level, geo_code
+"""
+
+_DEPARTMENTS_SQL = """
+select d.department_code, d.name_zh, d.name_en, d.domain_code
+from marts.dim_department d
+where d.department_code in (select distinct department_code from indicators.values)
+order by d.department_code
+"""
+
+_BUILD_INFO_SQL = """
+select published_at, data_as_of, git_commit, scenario from meta.build_info limit 1
+"""
+
+
+def load_catalog() -> pd.DataFrame:
+    """Every indicator category, in display order."""
+    return query(_CATALOG_SQL)
+
+
+def load_periods(period_grain: str = "month") -> list[date]:
+    """Periods with any data, newest first (the first is the default choice)."""
+    frame = query(_PERIODS_SQL, (period_grain,))
+    return [_as_date(value) for value in frame["period_start"]]
+
+
+def load_latest_values(
+    period_grain: str = "month",
+    geo_level: str = "city",
+    geo_code: str = CITY_CODE,
+    department_code: str = ALL_DEPARTMENTS,
+    period_start: date | None = None,
+) -> pd.DataFrame:
+    """One row per category for one slice, at ``period_start`` or else the latest period."""
+    params = (period_grain, geo_level, geo_code, department_code, period_start, period_grain)
+    return query(_VALUES_SQL, params)
+
+
+def load_trend(
+    category_code: str,
+    geo_code: str = CITY_CODE,
+    department_code: str = ALL_DEPARTMENTS,
+    period_grain: str = "month",
+) -> pd.DataFrame:
+    """The full history of one category for one slice, oldest first."""
+    params = (period_grain, geo_code, department_code, category_code, category_code)
+    return query(_TRENDS_SQL, params)
+
+
+def load_trends(
+    geo_code: str = CITY_CODE,
+    department_code: str = ALL_DEPARTMENTS,
+    period_grain: str = "month",
+) -> pd.DataFrame:
+    """The history of every category for one slice in one query (a grid of tiles needs all)."""
+    return query(_TRENDS_SQL, (period_grain, geo_code, department_code, None, None))
+
+
+def load_geographies(geo_level: str | None = None) -> pd.DataFrame:
+    """Places from the geography dimension, optionally one level only."""
+    return query(_GEOGRAPHY_SQL, (geo_level, geo_level))
+
+
+def load_departments() -> pd.DataFrame:
+    """Departments that actually have indicator values (so every choice shows something)."""
+    return query(_DEPARTMENTS_SQL)
+
+
+def build_info() -> BuildInfo:
+    """Provenance of the snapshot; empty fields when the table is empty."""
+    frame = query(_BUILD_INFO_SQL)
+    if frame.empty:
+        return BuildInfo(None, None, None, None)
+    row = frame.iloc[0]
+    published = row["published_at"]
+    published_at = None if pd.isna(published) else pd.Timestamp(published).to_pydatetime()
+    if published_at is not None and published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    as_of = row["data_as_of"]
+    return BuildInfo(
+        published_at=published_at,
+        data_as_of=None if pd.isna(as_of) else _as_date(as_of),
+        git_commit=None if pd.isna(row["git_commit"]) else str(row["git_commit"]),
+        scenario=None if pd.isna(row["scenario"]) else str(row["scenario"]),
+    )
+
+
+def snapshot_modified_at() -> datetime:
+    """When the current file was swapped in (a fallback when build_info has no timestamp)."""
+    return datetime.fromtimestamp(snapshot_identity().mtime_ns / 1e9, tz=UTC)
+
+
+def _as_date(value: object) -> date:
+    """Normalise DuckDB/pandas date-ish values to ``datetime.date``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()

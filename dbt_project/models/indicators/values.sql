@@ -1,0 +1,94 @@
+{#- Dependencies dbt cannot see through the catalogue: -#}
+{%- for fact_model in indicator_fact_models() %}
+-- depends_on: {{ ref(fact_model) }}
+{%- endfor %}
+{%- set passes = indicator_passes() %}
+
+with
+
+catalog as (
+    select * from {{ ref('catalog') }}
+),
+
+city as (
+    select geo_code from {{ ref('dim_geography') }} where geo_level = 'city'
+),
+
+{% for pass in passes %}
+pass_{{ loop.index }} as (
+    {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.categories) }}
+),
+{% endfor %}
+
+measured as (
+    {% if passes %}
+    {{ indicator_long(passes) }}
+    {% else %}
+    select
+        null::varchar as category_code, null::varchar as period_grain, null::date as period_start,
+        null::varchar as geo_level, null::varchar as geo_code, null::varchar as department_code,
+        null::double as numerator, null::double as denominator
+    where false
+    {% endif %}
+),
+
+valued as (
+    select
+        measured.*,
+        case
+            when catalog.measure in ('count', 'sum') then measured.numerator
+            when catalog.measure in ('ratio', 'mean') then measured.numerator / nullif(measured.denominator, 0)
+        end as value,
+        catalog.target,
+        catalog.direction,
+        catalog.amber_score
+    from measured
+    inner join catalog using (category_code)
+),
+
+raw_scores as (
+    select
+        *,
+        -- CityScore: actual ÷ target, inverted when lower is better
+        case
+            when target is null or value is null then null
+            when direction = 'higher' then value / nullif(target, 0)
+            when direction = 'lower' and value = 0 then {{ var('score_cap') }}
+            when direction = 'lower' then target / value
+        end as uncapped_score
+    from valued
+    where value is not null
+),
+
+scored as (
+    select
+        *,
+        -- capped so one runaway indicator cannot mask the others in an average
+        case when uncapped_score is not null then least(uncapped_score, {{ var('score_cap') }}) end
+            as score
+    from raw_scores
+),
+
+final as (
+    select
+        category_code,
+        period_grain,
+        period_start,
+        geo_level,
+        geo_code,
+        department_code,
+        value,
+        numerator,
+        denominator,
+        target,
+        score,
+        case
+            when score is null then 'none'
+            when score >= 1 then 'green'
+            when score >= amber_score then 'amber'
+            else 'red'
+        end as status
+    from scored
+)
+
+select * from final

@@ -1,0 +1,35 @@
+with
+
+source as (
+    select * from {{ source('raw', 'enforcement_cases') }}
+),
+
+latest as (
+    {{ latest_state('source', 'case_no', 'updated_at') }}
+),
+
+final as (
+    select
+        case_no,
+        clue_id,
+        clue_source,
+        dept_code as department_code,
+        county_code,
+        town_code,
+        entity_uscc,
+        party_name,
+        party_id_no,
+        party_phone,
+        procedure,
+        case_status,
+        filed_date,
+        decided_date,
+        closed_date,
+        decision_type,
+        coalesce(fine_amount, 0) as fine_amount,
+        updated_at,
+        _partition_date as landed_date
+    from latest
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""The Dagster code location: ingest, dbt, quality checks, publishing and schedules."""

@@ -1,0 +1,34 @@
+"""Command line of the pipeline: ``python -m pipelines build``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from sources.config import data_paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="ingest every landed day, transform, publish")
+    build.add_argument("--data-dir", help="data directory (default: $COCKPIT_DATA_DIR or ./data)")
+    build.add_argument("--first-day", type=dt.date.fromisoformat)
+    build.add_argument("--last-day", type=dt.date.fromisoformat)
+    args = parser.parse_args(argv)
+
+    from pipelines.build import run_build
+
+    paths = data_paths(args.data_dir)
+    result = run_build(paths, args.first_day, args.last_day, raise_on_error=False)
+    print(
+        f"built {result.first_day} → {result.last_day}: ingest "
+        f"{'ok' if result.ingest_success else 'FAILED'}, transform+publish "
+        f"{'ok' if result.transform_success else 'FAILED'}; snapshot {paths.cockpit_db}"
+    )
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""The code location: assembles the assets, checks, resources, jobs and schedules. No logic."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.ingest import INGEST_ASSETS
+from pipelines.publish import cockpit_snapshot
+from pipelines.resources import Warehouse
+from pipelines.schedules import (
+    daily_ingest_job,
+    daily_ingest_schedule,
+    publish_after_ingest,
+    transform_and_publish_job,
+)
+from pipelines.transform import dbt_resource, warehouse_models
+
+defs = dg.Definitions(
+    assets=[*INGEST_ASSETS, warehouse_models, cockpit_snapshot],
+    resources={"warehouse": Warehouse(), "dbt": dbt_resource()},
+    jobs=[daily_ingest_job, transform_and_publish_job],
+    schedules=[daily_ingest_schedule],
+    sensors=[publish_after_ingest],
+    # DuckDB admits one writer: steps of a run execute one after another in one process.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,51 @@
+"""dbt assets: staging views, marts and the indicator layer, built with ``dbt build``.
+
+All dbt → Dagster naming lives in ``WarehouseTranslator``: a model's asset key is its schema
+and name (``marts/fct_cases``), so the asset graph reads like the warehouse.
+"""
+
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest
+from pipelines.resources import Warehouse
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Asset keys as ``<schema>/<name>``; groups by layer; sources keep their meta keys."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return None
+        return f"warehouse_{dbt_resource_props['schema']}"
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
+        dbt_executable=dbt_executable(),
+    )
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(),
+    pool="build_database",
+)
+def warehouse_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
+) -> Iterator[Any]:
+    """Run ``dbt build`` (models, seeds and tests) against the build database."""
+    os.environ["COCKPIT_BUILD_DB"] = str(warehouse.paths.build_db)
+    yield from dbt.cli(["build"], context=context).stream()

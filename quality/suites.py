@@ -1,0 +1,95 @@
+"""Expectation suites derived from the source contracts.
+
+Each ingested table gets one suite. The expectations are declared here as plain data
+(``ExpectationSpec``) so they can be listed, documented and tested without importing Great
+Expectations, which is slow to import; ``quality.runner`` turns them into GX expectations.
+
+Severity decides what a failure does: ``error`` blocks publishing, ``warn`` is recorded and
+shown on the data-operations cockpit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sources.contracts import TableContract
+
+Severity = Literal["error", "warn"]
+
+# A batch whose quarantined share exceeds this is a broken feed, not a few bad rows: block it.
+MAX_BATCH_QUARANTINE_SHARE = 0.05
+# One file mostly quarantined is a broken export worth a warning even when the batch is fine.
+MAX_FILE_QUARANTINE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class ExpectationSpec:
+    """One expectation: its GX class name, its arguments and what a failure means."""
+
+    expectation: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    severity: Severity = "error"
+    # what is validated: the loaded rows, the per-file accounting, or the batch's totals
+    target: Literal["rows", "files", "batch"] = "rows"
+
+    @property
+    def column(self) -> str | None:
+        return self.kwargs.get("column")
+
+    @property
+    def label(self) -> str:
+        about = self.kwargs.get("column") or ",".join(self.kwargs.get("column_list", []))
+        return f"{self.expectation}({about})" if about else self.expectation
+
+
+def contract_suite(contract: TableContract) -> list[ExpectationSpec]:
+    """The suite of one ingested table: the contract re-checked on what was loaded, plus
+    batch-level expectations the row checks cannot see (volume, quarantine share, uniqueness
+    across the files of a batch)."""
+    specs: list[ExpectationSpec] = [
+        ExpectationSpec("ExpectTableRowCountToBeBetween", {"min_value": 1}),
+    ]
+    for column in contract.columns:
+        if column.required:
+            specs.append(ExpectationSpec("ExpectColumnValuesToNotBeNull", {"column": column.name}))
+        if column.codes is not None:
+            specs.append(
+                ExpectationSpec(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": column.name, "value_set": sorted(column.codes)},
+                )
+            )
+        if column.minimum is not None or column.maximum is not None:
+            specs.append(
+                ExpectationSpec(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": column.name, "min_value": column.minimum,
+                     "max_value": column.maximum},
+                )
+            )
+    # The same record version sent on two days is legal (staging keeps one) but worth a look.
+    specs.append(
+        ExpectationSpec(
+            "ExpectCompoundColumnsToBeUnique",
+            {"column_list": list(contract.duplicate_key)},
+            severity="warn",
+        )
+    )
+    specs.append(
+        ExpectationSpec(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "quarantine_share", "min_value": 0.0, "max_value": MAX_FILE_QUARANTINE_SHARE},
+            severity="warn",
+            target="files",
+        )
+    )
+    specs.append(
+        ExpectationSpec(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "quarantine_share", "min_value": 0.0,
+             "max_value": MAX_BATCH_QUARANTINE_SHARE},
+            target="batch",
+        )
+    )
+    return specs

@@ -1,0 +1,1 @@
+"""Upstream systems: their export contracts, readers, and the city simulator."""

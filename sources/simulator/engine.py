@@ -1,0 +1,176 @@
+"""Run a scenario: month by month, generate every system and land each day's exports.
+
+Memory stays bounded at full scale: a month is generated with numpy, its rows are filed by
+the day they are exported, the month's days are written and dropped, and only rows dated in
+later months (a rectification next month, a case decided in the autumn) wait in the outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sources.contracts import TableContract
+from sources.simulator import enforcement, inspection
+from sources.simulator.formats import Row
+from sources.simulator.inspection import Clue
+from sources.simulator.timeline import Month, months
+from sources.simulator.world import Stream, World, build_world
+from sources.simulator.writers import LedgerEntry, write_export, write_ledger
+from sources.systems.enforcement import CASES
+from sources.systems.inspection import TASKS
+
+SCENARIOS = ("quzhou",)
+SCALES = {"demo": 0.01, "full": 1.0}  # share of the real yearly volumes
+DEFAULT_SEED = 20220620  # the day drones found 84 waterlogging points
+DEFAULT_START = date(2020, 1, 1)
+DEFAULT_END = date(2022, 6, 30)
+DEFAULT_DEFECT_RATE = 0.01
+GBK_SHARE = 0.1  # share of inspection days some county system exports in GBK
+CONTRACTS: tuple[TableContract, ...] = (TASKS, CASES)
+
+
+@dataclass
+class GenerationReport:
+    """What a run wrote: per table rows, records and files, and the defects injected."""
+
+    landing_dir: Path
+    ledger_path: Path
+    scenario: str
+    scale: str
+    seed: int
+    start: date
+    end: date
+    defect_rate: float
+    rows: dict[str, int] = field(default_factory=dict)  # physical data lines per table
+    records: dict[str, int] = field(default_factory=dict)  # tasks / cases created
+    files: dict[str, int] = field(default_factory=dict)
+    gbk_files: dict[str, int] = field(default_factory=dict)
+    defects: dict[str, int] = field(default_factory=dict)  # per reason
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        tables = ", ".join(
+            f"{t}: {self.records.get(t, 0):,} records in {self.rows[t]:,} rows, "
+            f"{self.files[t]:,} files" for t in self.rows)
+        return (f"{self.scenario}/{self.scale} {self.start}..{self.end} seed {self.seed}: "
+                f"{tables}; {sum(self.defects.values()):,} defects {self.defects}; "
+                f"{self.seconds:.1f}s")
+
+    def to_json(self) -> dict[str, object]:
+        """Everything but the timing, so that the same seed writes the same manifest."""
+        return {
+            "scenario": self.scenario, "scale": self.scale, "seed": self.seed,
+            "start": self.start.isoformat(), "end": self.end.isoformat(),
+            "defect_rate": self.defect_rate, "rows": self.rows, "records": self.records,
+            "files": self.files, "gbk_files": self.gbk_files, "defects": self.defects,
+        }
+
+
+def simulator_dir(landing_dir: Path) -> Path:
+    """Where the ground truth goes: beside the landing zone, never inside it."""
+    return landing_dir.resolve().parent / "simulator"
+
+
+def generate(
+    landing_dir: Path,
+    scale: str = "demo",
+    seed: int = DEFAULT_SEED,
+    defect_rate: float = DEFAULT_DEFECT_RATE,
+    start: date = DEFAULT_START,
+    end: date = DEFAULT_END,
+    scenario: str = "quzhou",
+    progress: bool = True,
+) -> GenerationReport:
+    """Generate the scenario into ``landing_dir``, replacing earlier output of its systems."""
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; known: {', '.join(SCALES)}")
+    if not 0.0 <= defect_rate < 1.0:
+        raise ValueError("defect_rate must be in [0, 1)")
+    began = time.perf_counter()
+    landing = Path(landing_dir).resolve()
+    report = GenerationReport(landing, simulator_dir(landing) / "defects.csv", scenario, scale,
+                              seed, start, end, defect_rate)
+    _clear(landing, report.ledger_path)
+    run = _Run(build_world(seed), landing, report, SCALES[scale])
+    for month in months(start, end):
+        run.month(month)
+        if progress:
+            print(f"[simulator] {month.year}-{month.month:02d} "
+                  + "  ".join(f"{t} {n:,}" for t, n in report.rows.items()), file=sys.stderr)
+    write_ledger(report.ledger_path, run.ledger)
+    (report.ledger_path.parent / "manifest.json").write_text(
+        json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    report.seconds = time.perf_counter() - began
+    if progress:
+        print(f"[simulator] {report.summary()}", file=sys.stderr)
+    return report
+
+
+def _clear(landing: Path, ledger: Path) -> None:
+    """Remove what an earlier run landed for these systems, so no stale day survives."""
+    for system in sorted({c.system for c in CONTRACTS}):
+        shutil.rmtree(landing / system, ignore_errors=True)
+    ledger.unlink(missing_ok=True)
+
+
+class _Run:
+    """State carried from month to month: rows waiting for their day, clues not yet filed."""
+
+    def __init__(self, world: World, landing: Path, report: GenerationReport, factor: float):
+        self.world, self.landing, self.report, self.factor = world, landing, report, factor
+        self.outbox: dict[str, dict[str, list[Row]]] = {c.table_name: defaultdict(list)
+                                                        for c in CONTRACTS}
+        self.clues: list[Clue] = []
+        self.ledger: list[LedgerEntry] = []
+        self.defects: Counter[str] = Counter()
+
+    def month(self, month: Month) -> None:
+        end = self.report.end
+        tasks = inspection.generate_month(self.world, month,
+                                          inspection.TASKS_PER_YEAR * self.factor, end)
+        self.clues.extend(tasks.clues)
+        due = [c for c in self.clues if c.filing <= month.days[-1]]
+        self.clues = [c for c in self.clues if c.filing > month.days[-1]]
+        cases, n_cases = enforcement.generate_month(
+            self.world, month, due, enforcement.OTHER_CASES_PER_YEAR * self.factor, end)
+        self._file(TASKS, tasks.rows, tasks.tasks)
+        self._file(CASES, cases, n_cases)
+        for day in month.days:
+            for contract in CONTRACTS:
+                self._write(contract, day)
+
+    def _file(self, contract: TableContract, rows: list[Row], records: int) -> None:
+        box = self.outbox[contract.table_name]
+        for row in rows:
+            box[str(row["updated_at"])[:10]].append(row)
+        self.report.records[contract.table_name] = (
+            self.report.records.get(contract.table_name, 0) + records)
+
+    def _write(self, contract: TableContract, day: date) -> None:
+        rows = self.outbox[contract.table_name].pop(day.isoformat(), [])
+        rows.sort(key=lambda r: (str(r["updated_at"]), *(str(r[k]) for k in contract.key)))
+        label = zlib.crc32(contract.table_name.encode())
+        encoding = "utf-8"
+        if contract.formats[0] == "csv" and contract.system == "inspection":
+            gbk = self.world.rng(Stream.ENCODING, label, day.toordinal()).random() < GBK_SHARE
+            encoding = "gbk" if gbk else "utf-8"
+        rng = self.world.rng(Stream.DEFECTS, label, day.toordinal())
+        written = write_export(self.landing, contract, day, rows, encoding, rng,
+                               self.report.defect_rate)
+        table, report = contract.table_name, self.report
+        report.rows[table] = report.rows.get(table, 0) + written.rows
+        report.files[table] = report.files.get(table, 0) + 1
+        report.gbk_files[table] = report.gbk_files.get(table, 0) + (encoding == "gbk")
+        self.ledger.extend(written.ledger)
+        for entry in written.ledger:
+            report.defects[entry.reason.value] = report.defects.get(entry.reason.value, 0) + 1

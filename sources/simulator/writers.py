@@ -1,0 +1,114 @@
+"""Daily export files in the landing zone, with their defects and the ledger of defects.
+
+Layout (the contract with the ingest path): ``<landing>/<system>/<YYYY-MM-DD>/<entity>.<ext>``.
+The ledger of injected defects lives outside the landing zone, at
+``<landing>/../simulator/defects.csv``, so the ingest path never mistakes it for an export.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from sources.contracts import Reason, TableContract
+from sources.simulator import defects
+from sources.simulator.formats import Row, csv_cells, csv_line, header_line, json_line
+
+EXTENSIONS = {"csv": "csv", "jsonl": "jsonl"}
+LEDGER_COLUMNS = ("system", "entity", "file", "line", "reason")
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    system: str
+    entity: str
+    file: str  # relative to the landing zone, '/'-separated
+    line: int  # 1-based physical line; a CSV header is line 1
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    relative: str
+    encoding: str
+    rows: int  # physical data lines (defective ones included)
+    ledger: list[LedgerEntry]
+
+
+def export_path(landing: Path, contract: TableContract, day: date) -> Path:
+    fmt = contract.formats[0]
+    if fmt not in EXTENSIONS:
+        raise ValueError(f"{contract.table_name}: the simulator cannot write {fmt}")
+    return landing / contract.system / day.isoformat() / f"{contract.entity}.{EXTENSIONS[fmt]}"
+
+
+def write_export(landing: Path, contract: TableContract, day: date, rows: list[Row],
+                 encoding: str, rng: np.random.Generator, defect_rate: float) -> WrittenFile:
+    """Write one day's export of one table; defects are planned and rendered here."""
+    fmt = contract.formats[0]
+    reasons = defects.plan(rows, contract, fmt, rng, defect_rate)
+    lines, injected = render(contract, rows, reasons, encoding, rng)
+    path = export_path(landing, contract, day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"".join(lines))
+    relative = path.relative_to(landing).as_posix()
+    ledger = [LedgerEntry(contract.system, contract.entity, relative, line, reason)
+              for line, reason in injected]
+    header = 1 if fmt == "csv" else 0
+    return WrittenFile(relative, encoding, len(lines) - header, ledger)
+
+
+def render(contract: TableContract, rows: list[Row], reasons: list[Reason | None],
+           encoding: str, rng: np.random.Generator) -> tuple[list[bytes], list[tuple[int, Reason]]]:
+    """Encoded lines of a file and the (line number, reason) of every defect in it."""
+    fmt = contract.formats[0]
+    lines = [header_line(contract).encode(encoding)] if fmt == "csv" else []
+    injected: list[tuple[int, Reason]] = []
+    for row, reason in zip(rows, reasons, strict=True):
+        if reason is None:
+            lines.append(_line(row, contract, fmt).encode(encoding))
+            continue
+        if reason == Reason.DUPLICATE:
+            clean = _line(row, contract, fmt).encode(encoding)
+            lines.extend((clean, clean))
+        elif reason == Reason.MALFORMED_ROW:
+            lines.append(_malformed(row, contract, fmt, rng).encode(encoding))
+        else:
+            spoiled = defects.spoil(row, reason, contract, rng)
+            data = _line(spoiled.row, contract, fmt).encode(encoding)
+            if spoiled.encoding_column is not None:
+                sentinel = defects.ENCODING_SENTINEL.encode(encoding)
+                if data.count(sentinel) != 1:
+                    raise AssertionError("the encoding sentinel must occur exactly once")
+                data = data.replace(sentinel, defects.INVALID_BYTES)
+            lines.append(data)
+        injected.append((len(lines), reason))
+    return lines, injected
+
+
+def _line(row: Row, contract: TableContract, fmt: str) -> str:
+    return csv_line(csv_cells(row, contract)) if fmt == "csv" else json_line(row, contract)
+
+
+def _malformed(row: Row, contract: TableContract, fmt: str, rng: np.random.Generator) -> str:
+    """A CSV line cut after a field boundary (too few fields), or a JSON object cut in half."""
+    if fmt == "csv":
+        cells = csv_cells(row, contract)
+        return csv_line(cells[: int(rng.integers(2, len(cells)))])
+    text = json_line(row, contract).rstrip("\n")
+    return text[: len(text) // 2] + "\n"
+
+
+def write_ledger(path: Path, entries: list[LedgerEntry]) -> None:
+    """The ground truth the ingest path's quarantine must match, row for row."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(entries, key=lambda e: (e.system, e.entity, e.file, e.line))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(LEDGER_COLUMNS)
+        for entry in ordered:
+            writer.writerow((entry.system, entry.entity, entry.file, entry.line, entry.reason))

@@ -1,0 +1,1 @@
+"""One module per upstream system, each exporting its table contracts."""

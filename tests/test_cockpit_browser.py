@@ -1,0 +1,194 @@
+"""Real-browser check of the cockpit: a Streamlit server, Debian chromium, screenshots.
+
+AppTest proves the script logic; this proves the page actually renders in a browser
+(websocket, Plotly, CSS, Chinese fonts) and leaves screenshots in ``test-artifacts/``
+for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from cockpit.i18n import STRINGS  # noqa: E402
+from cockpit.views.overview import overview_categories  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+STARTUP_SECONDS = 60
+RENDER_MS = 60_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll Streamlit's health endpoint; fail with the server log if it dies or hangs."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit not healthy after {STARTUP_SECONDS}s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def cockpit_url(
+    published_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A Streamlit server on a free port reading the fixture snapshot; always stopped."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "COCKPIT_DATA_DIR": str(published_data_dir)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "cockpit/app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=sink,
+                                   stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, process, log)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def expected(published_data_dir: Path) -> dict[str, list[str]]:
+    """Tile codes and both languages' names, read from the snapshot itself."""
+    con = duckdb.connect(str(published_data_dir / "warehouse" / "cockpit.duckdb"), read_only=True)
+    try:
+        catalog = con.execute(
+            "select * from indicators.catalog order by display_order, category_code"
+        ).df()
+    finally:
+        con.close()
+    tiles = overview_categories(catalog)
+    return {
+        "codes": tiles["category_code"].tolist(),
+        "name_en": tiles["name_en"].tolist(),
+        "name_zh": tiles["name_zh"].tolist(),
+    }
+
+
+def _open_overview(browser: Browser, url: str) -> Page:
+    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page.goto(url, wait_until="domcontentloaded")
+    return page
+
+
+def _wait_for_tiles(page: Page, codes: list[str], names: list[str]) -> None:
+    """Every tile's code label, its name in the expected language, and the charts are drawn."""
+    for code in codes:
+        page.get_by_text(code, exact=True).first.wait_for(timeout=RENDER_MS)
+    page.wait_for_function(
+        """names => {
+            const shown = [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+                .map(e => e.innerText.trim());
+            return names.every((name, i) => shown[i] === name);
+        }""",
+        arg=names, timeout=RENDER_MS,
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
+        timeout=RENDER_MS,
+    )
+
+
+def _assert_no_exception(page: Page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _screenshot(page: Page, name: str) -> Path:
+    """Grow the viewport to the content so the whole page is captured, then shoot."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
+        "[data-testid=\"stMainBlockContainer\"]')].map(e => e.scrollHeight), 1000)"
+    )
+    page.set_viewport_size({"width": 1600, "height": min(int(height) + 80, 8000)})
+    page.wait_for_timeout(800)
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / name
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+def test_overview_renders_in_chinese(browser: Browser, cockpit_url: str,
+                                     expected: dict[str, list[str]]) -> None:
+    page = _open_overview(browser, cockpit_url)
+    try:
+        _wait_for_tiles(page, expected["codes"], expected["name_zh"])
+        page.get_by_text("全市总览").first.wait_for(timeout=RENDER_MS)
+        _assert_no_exception(page)
+        assert _screenshot(page, "overview_zh.png").stat().st_size > 10_000
+    finally:
+        page.close()
+
+
+def test_overview_switches_to_english(browser: Browser, cockpit_url: str,
+                                      expected: dict[str, list[str]]) -> None:
+    page = _open_overview(browser, cockpit_url)
+    try:
+        _wait_for_tiles(page, expected["codes"], expected["name_zh"])
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("English", exact=True).click()
+        page.get_by_text("City overview").first.wait_for(timeout=RENDER_MS)
+        _wait_for_tiles(page, expected["codes"], expected["name_en"])
+        # The filters' displayed choices must follow the language too, not keep "全市".
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text(STRINGS["filter.city_all"]["en"], exact=True).wait_for(timeout=RENDER_MS)
+        assert main.get_by_text(STRINGS["filter.city_all"]["zh"], exact=True).count() == 0
+        _assert_no_exception(page)
+        assert _screenshot(page, "overview_en.png").stat().st_size > 10_000
+    finally:
+        page.close()
