@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from sources.contracts import Reason, TableContract
-from sources.readers import DETAIL, LINE, RAW, REASON, UnreadableFile, read_export
-from sources.validate import ValidatedBatch, validate_file
+from sources.contracts import TableContract
+from sources.readers import DETAIL, FILE, RAW, REASON, ExportFile, read_exports
+from sources.validate import validate_batch
 
 _DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -103,57 +103,50 @@ def landed_days(landing: Path, contract: TableContract) -> list[dt.date]:
     return sorted(days)
 
 
-def _unreadable(path: Path, error: UnreadableFile) -> ValidatedBatch:
-    """A file that is not this table at all: quarantine every line of it, text intact."""
-    lines = path.read_bytes().decode("utf-8", errors="backslashreplace").splitlines()
-    rows = [(n, text, Reason.SCHEMA_MISMATCH.value, str(error)) for n, text in enumerate(lines, 1)]
-    schema = {LINE: pl.Int64, RAW: pl.String, REASON: pl.String, DETAIL: pl.String}
-    quarantined = pl.DataFrame(rows, schema=schema, orient="row")
-    return ValidatedBatch(loaded=pl.DataFrame(), quarantined=quarantined)
-
-
 def read_range(
     landing: Path,
     contract: TableContract,
     start: dt.date,
     end: dt.date,
-    progress: Callable[[dt.date], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> TableLoad:
-    """Read and validate every file of a date range, tagging rows with their lineage."""
-    loaded_parts: list[pl.DataFrame] = []
-    quarantined_parts: list[pl.DataFrame] = []
-    outcomes: list[FileOutcome] = []
+    """Read and validate every file of a date range as one batch, tagging rows with lineage."""
+    files: list[ExportFile] = []
+    day_of: dict[str, dt.date] = {}
     for day in days_between(start, end):
         for path in landed_files(landing, contract, day):
-            relative = str(path.relative_to(landing))
-            try:
-                raw = read_export(path, contract)
-                batch, encoding = validate_file(contract, raw), raw.encoding
-            except UnreadableFile as error:
-                batch, encoding = _unreadable(path, error), "unknown"
-            lineage = [pl.lit(relative).alias("_source_file"), pl.lit(day).alias("_partition_date")]
-            if batch.loaded.height:
-                loaded_parts.append(batch.loaded.with_columns(*lineage))
-            if batch.quarantined.height:
-                quarantined_parts.append(batch.quarantined.with_columns(*lineage))
-            outcomes.append(
-                FileOutcome(
-                    path=relative,
-                    partition_date=day,
-                    encoding=encoding,
-                    landed=batch.loaded.height + batch.quarantined.height,
-                    loaded=batch.loaded.height,
-                    quarantined=batch.quarantined.height,
-                )
-            )
-        if progress:
-            progress(day)
-    return TableLoad(
-        table_name=contract.table_name,
-        loaded=pl.concat(loaded_parts) if loaded_parts else pl.DataFrame(),
-        quarantined=pl.concat(quarantined_parts) if quarantined_parts else pl.DataFrame(),
-        files=outcomes,
-    )
+            label = path.relative_to(landing).as_posix()
+            files.append(ExportFile(path, label))
+            day_of[label] = day
+    if progress:
+        progress(f"{contract.table_name}: reading {len(files)} files, {start} → {end}")
+    raw = read_exports(files, contract)
+    batch = validate_batch(contract, raw)
+    partition = pl.col(FILE).replace_strict(day_of, return_dtype=pl.Date).alias("_partition_date")
+    loaded = batch.loaded.with_columns(partition) if files else batch.loaded
+    quarantined = batch.quarantined.with_columns(partition) if files else batch.quarantined
+    loaded_per_file = _counts(loaded)
+    quarantined_per_file = _counts(quarantined)
+    outcomes = [
+        FileOutcome(
+            path=f.label,
+            partition_date=day_of[f.label],
+            encoding=raw.encodings.get(f.label, "unknown"),
+            landed=raw.landed.get(f.label, 0),
+            loaded=loaded_per_file.get(f.label, 0),
+            quarantined=quarantined_per_file.get(f.label, 0),
+        )
+        for f in files
+    ]
+    if progress:
+        progress(f"{contract.table_name}: {loaded.height} loaded, {quarantined.height} quarantined")
+    return TableLoad(contract.table_name, loaded, quarantined, outcomes)
+
+
+def _counts(frame: pl.DataFrame) -> dict[str, int]:
+    if not frame.height:
+        return {}
+    return dict(frame.group_by(FILE).len().iter_rows())
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, contract: TableContract) -> None:
@@ -218,7 +211,8 @@ def _insert_loaded(
     names = ", ".join(f'"{name}"' for name in contract.column_names)
     con.execute(
         f"insert into raw.{contract.table_name} "
-        f"select {names}, _source_file, _source_line, _partition_date, ?, ? from arrow_rows",
+        f"select {names}, _source_file, _source_line, _partition_date, ?, ? from arrow_rows "
+        "order by _source_file, _source_line",
         [run_id, loaded_at],
     )
 
@@ -235,7 +229,7 @@ def _insert_quarantined(
     arrow_rows = quarantined.to_arrow()  # noqa: F841
     con.execute(
         f"insert into quarantine.{table} select _source_file, _source_line, _partition_date, "
-        f"{REASON}, {DETAIL}, {RAW}, ?, ? from arrow_rows",
+        f"{REASON}, {DETAIL}, {RAW}, ?, ? from arrow_rows order by _source_file, _source_line",
         [run_id, loaded_at],
     )
 

@@ -1,18 +1,21 @@
 """Readers for the export formats upstream systems send: CSV (UTF-8 or GBK), JSON Lines, Parquet.
 
-Every reader returns the same thing: the file's rows as text (one string column per contract
-column, exactly as sent) with their line numbers and raw text, plus the lines it could not read
+Every reader returns the same thing: the rows as text (one string column per contract column,
+exactly as sent) with their file, line number and raw text, plus the lines it could not read
 at all (wrong field count, cut JSON, undecodable bytes) with a reason. Typing and validation
-happen afterwards, once, for every format (see ``sources.validate``); keeping the values as
-text until then means a bad value is reported, never silently coerced.
+happen afterwards, once per batch, for every format (see ``sources.validate``): keeping values
+as text until then means a bad value is reported, never silently coerced.
+
+Files are read in batches (a backfill reads hundreds of daily files at once) because the fixed
+cost of a read, not the rows, dominates small daily exports.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +24,13 @@ import polars as pl
 
 from sources.contracts import Reason, TableContract
 
+FILE = "_source_file"
 LINE = "_source_line"
 RAW = "_raw"
 REASON = "reason_code"
 DETAIL = "reason_detail"
-REJECT_SCHEMA = {LINE: pl.Int64, RAW: pl.String, REASON: pl.String, DETAIL: pl.String}
+REJECT_SCHEMA = {FILE: pl.String, LINE: pl.Int64, RAW: pl.String, REASON: pl.String,
+                 DETAIL: pl.String}
 
 # DuckDB's names for the CSV lines it cannot parse, mapped to our reason codes.
 _DUCKDB_CSV_ERRORS = {
@@ -39,88 +44,136 @@ _DUCKDB_CSV_ERRORS = {
 
 
 @dataclass(frozen=True)
-class RawFile:
-    """What one export file held, as text, before any typing."""
+class ExportFile:
+    """A landed file and the label its rows carry (its path relative to the landing zone)."""
 
     path: Path
-    encoding: str
-    rows: pl.DataFrame  # contract columns as strings + _source_line + _raw
-    rejects: pl.DataFrame  # _source_line, _raw, reason_code, reason_detail
+    label: str
 
-    @property
-    def landed(self) -> int:
-        return self.rows.height + self.rejects.height
+
+@dataclass(frozen=True)
+class RawBatch:
+    """What a set of export files held, as text, before any typing."""
+
+    rows: pl.DataFrame  # contract columns as strings + _source_file, _source_line, _raw
+    rejects: pl.DataFrame  # REJECT_SCHEMA: lines no reader could split into fields
+    encodings: dict[str, str]  # label -> encoding the file was read in
+    landed: dict[str, int]  # label -> physical data lines (or records) the file holds
 
 
 class UnreadableFile(Exception):
     """A file that is not an export of this table at all (e.g. missing required columns)."""
 
 
-def read_export(path: Path, contract: TableContract) -> RawFile:
-    """Read one landed file with the reader its extension calls for."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv(path, contract)
-    if suffix in (".jsonl", ".ndjson"):
-        return read_jsonl(path, contract)
-    if suffix == ".parquet":
-        return read_parquet(path, contract)
-    raise UnreadableFile(f"{path.name}: unsupported export format {suffix!r}")
+def read_exports(files: Sequence[ExportFile], contract: TableContract) -> RawBatch:
+    """Read files of one table, whatever their formats, into one batch."""
+    parts: list[RawBatch] = []
+    csv_files = [f for f in files if f.path.suffix.lower() == ".csv"]
+    if csv_files:
+        parts.append(read_csv_files(csv_files, contract))
+    for export in files:
+        suffix = export.path.suffix.lower()
+        if suffix in (".jsonl", ".ndjson"):
+            parts.append(read_jsonl(export, contract))
+        elif suffix == ".parquet":
+            parts.append(_guard(read_parquet, export, contract))
+        elif suffix != ".csv":
+            parts.append(_unreadable(export, UnreadableFile(f"unsupported format {suffix!r}")))
+    return _concat(parts, contract)
 
 
-def _empty_rejects() -> pl.DataFrame:
-    return pl.DataFrame(schema=REJECT_SCHEMA)
+def _text_schema(contract: TableContract) -> dict[str, pl.DataType]:
+    return {name: pl.String() for name in contract.column_names} | {
+        FILE: pl.String(), LINE: pl.Int64(), RAW: pl.String()
+    }
 
 
-def _reject_frame(records: list[tuple[int, str, str, str]]) -> pl.DataFrame:
-    if not records:
-        return _empty_rejects()
+def _concat(parts: list[RawBatch], contract: TableContract) -> RawBatch:
+    rows = [p.rows for p in parts if p.rows.height]
+    rejects = [p.rejects for p in parts if p.rejects.height]
+    return RawBatch(
+        rows=pl.concat(rows) if rows else pl.DataFrame(schema=_text_schema(contract)),
+        rejects=pl.concat(rejects) if rejects else pl.DataFrame(schema=REJECT_SCHEMA),
+        encodings={k: v for p in parts for k, v in p.encodings.items()},
+        landed={k: v for p in parts for k, v in p.landed.items()},
+    )
+
+
+def _rejects(records: list[tuple[str, int, str, str, str]]) -> pl.DataFrame:
     return pl.DataFrame(records, schema=REJECT_SCHEMA, orient="row")
 
 
 def _conform(rows: pl.DataFrame, contract: TableContract) -> pl.DataFrame:
     """Select the contract's columns as strings; columns the export lacks become null."""
     columns = [
-        (pl.col(name).cast(pl.String) if name in rows.columns else pl.lit(None, pl.String)).alias(
-            name
-        )
+        (pl.col(name).cast(pl.String) if name in rows.columns else pl.lit(None, pl.String))
+        .alias(name)
         for name in contract.column_names
     ]
-    return rows.select(*columns, pl.col(LINE).cast(pl.Int64), pl.col(RAW).cast(pl.String))
+    lineage = [pl.col(FILE).cast(pl.String), pl.col(LINE).cast(pl.Int64),
+               pl.col(RAW).cast(pl.String)]
+    return rows.select(*columns, *lineage)
 
 
-def _check_header(path: Path, present: list[str], contract: TableContract) -> None:
+def _check_header(label: str, present: Sequence[str], contract: TableContract) -> None:
     missing = [name for name in contract.required_columns if name not in present]
     if missing:
-        raise UnreadableFile(f"{path.name}: required columns missing from the export: {missing}")
+        raise UnreadableFile(f"{label}: required columns missing from the export: {missing}")
+
+
+def _unreadable(export: ExportFile, error: Exception) -> RawBatch:
+    """A file that is not this table at all: quarantine every line of it, text intact."""
+    text = export.path.read_bytes().decode("utf-8", errors="backslashreplace")
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    records = [(export.label, n, line, Reason.SCHEMA_MISMATCH.value, str(error)[:300])
+               for n, line in lines]
+    return RawBatch(
+        rows=pl.DataFrame(), rejects=_rejects(records),
+        encodings={export.label: "unknown"}, landed={export.label: len(lines)},
+    )
+
+
+def _guard(reader, export: ExportFile, contract: TableContract) -> RawBatch:  # noqa: ANN001
+    try:
+        return reader(export, contract)
+    except UnreadableFile as error:
+        return _unreadable(export, error)
 
 
 # ---------------------------------------------------------------------------------------- CSV
 
 
-def _decode_csv(data: bytes) -> tuple[str, str, list[tuple[int, bytes]]]:
-    """Decode a CSV export: UTF-8 if it is, else GBK, line by line for the lines that fail.
+@dataclass(frozen=True)
+class _DecodedCsv:
+    export: ExportFile
+    text: str
+    encoding: str
+    header: tuple[str, ...]
+    undecodable: list[tuple[int, bytes]]
 
-    Returns the text of every decodable line, the encoding chosen for the file, and the lines
-    (1-based number, raw bytes) that decode in neither.
-    """
+
+def _decode_csv(export: ExportFile) -> _DecodedCsv:
+    """Decode a CSV export: UTF-8 if it is, else GBK; lines that decode in neither are kept
+    aside (as blank lines in the text, so physical line numbers stay aligned)."""
+    data = export.path.read_bytes()
     try:
-        return data.decode("utf-8"), "utf-8", []
+        text, encoding, bad = data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
-        pass
-    lines = data.split(b"\n")
-    utf8_ok = sum(1 for line in lines if _decodes(line, "utf-8"))
-    gbk_ok = sum(1 for line in lines if _decodes(line, "gbk"))
-    encoding = "gbk" if gbk_ok > utf8_ok else "utf-8"
-    kept: list[str] = []
-    bad: list[tuple[int, bytes]] = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            kept.append(line.decode(encoding))
-        except UnicodeDecodeError:
-            bad.append((number, line))
-            kept.append("")  # keeps physical line numbers aligned; blank lines are skipped
-    return "\n".join(kept), encoding, bad
+        lines = data.split(b"\n")
+        gbk_ok = sum(1 for line in lines if _decodes(line, "gbk"))
+        utf8_ok = sum(1 for line in lines if _decodes(line, "utf-8"))
+        encoding = "gbk" if gbk_ok > utf8_ok else "utf-8"
+        kept, bad = [], []
+        for number, line in enumerate(lines, start=1):
+            try:
+                kept.append(line.decode(encoding))
+            except UnicodeDecodeError:
+                bad.append((number, line))
+                kept.append("")
+        text = "\n".join(kept)
+    header_line = text.partition("\n")[0].lstrip("\ufeff").rstrip("\r")
+    header = tuple(next(csv.reader([header_line]), []))
+    return _DecodedCsv(export, text, encoding, header, bad)
 
 
 def _decodes(line: bytes, encoding: str) -> bool:
@@ -131,67 +184,125 @@ def _decodes(line: bytes, encoding: str) -> bool:
     return True
 
 
-def read_csv(path: Path, contract: TableContract) -> RawFile:
-    """Read a CSV export with DuckDB's reader, keeping every line it rejects.
+def read_csv_files(files: Sequence[ExportFile], contract: TableContract) -> RawBatch:
+    """Read CSV exports with DuckDB's reader, keeping every line it rejects.
 
-    DuckDB's ``store_rejects`` gives the exact line and text of structurally broken rows;
-    the remaining rows come back as text in file order, and get their physical line numbers
-    from the gaps the rejected lines leave.
+    Files sharing a header are read in one ``read_csv`` call. ``store_rejects`` gives the
+    exact line and text of structurally broken rows; the other rows come back in file order
+    and get their physical line numbers from the gaps rejected and blank lines leave.
     """
-    text, encoding, undecodable = _decode_csv(path.read_bytes())
-    header_line, _, _ = text.partition("\n")
-    header = next(csv.reader([header_line.lstrip("\ufeff")]), [])
-    _check_header(path, header, contract)
+    decoded: list[_DecodedCsv] = []
+    parts: list[RawBatch] = []
+    for export in files:
+        item = _decode_csv(export)
+        try:
+            _check_header(export.label, item.header, contract)
+        except UnreadableFile as error:
+            parts.append(_unreadable(export, error))
+            continue
+        decoded.append(item)
+    by_header: dict[tuple[str, ...], list[_DecodedCsv]] = {}
+    for item in decoded:
+        by_header.setdefault(item.header, []).append(item)
+    for header, group in by_header.items():
+        parts.append(_read_csv_group(group, header, contract))
+    return _concat(parts, contract)
+
+
+def _read_csv_group(
+    group: list[_DecodedCsv], header: tuple[str, ...], contract: TableContract
+) -> RawBatch:
     with tempfile.TemporaryDirectory() as scratch:
-        utf8_path = Path(scratch) / "export.csv"
-        utf8_path.write_text(text, encoding="utf-8")
-        rows, structural = _duckdb_csv(utf8_path, header)
+        paths: list[str] = []
+        for index, item in enumerate(group):
+            if item.encoding == "utf-8" and not item.undecodable:
+                paths.append(str(item.export.path))
+            else:  # DuckDB reads UTF-8 only: hand it a transcoded copy
+                copy = Path(scratch) / f"{index}.csv"
+                copy.write_text(item.text, encoding="utf-8")
+                paths.append(str(copy))
+        rows, structural = _duckdb_read(paths, header)
+    label_of = {path: item.export.label for path, item in zip(paths, group, strict=True)}
     rejects = [
-        (number, raw.decode(encoding, errors="backslashreplace"), Reason.BAD_ENCODING.value,
-         f"line does not decode as {encoding}")
-        for number, raw in undecodable
+        (label_of[path], line, raw, reason, detail) for path, line, raw, reason, detail in structural
     ]
-    rejects += structural
-    blank_lines = {n for n, line in enumerate(text.split("\n"), start=1) if not line.strip()}
-    rejected_lines = {number for number, *_ in rejects}
-    data_lines = [
-        n for n in range(2, text.count("\n") + 2) if n not in rejected_lines | blank_lines
-    ]
-    if len(data_lines) != rows.height:  # a quoted field spanning lines: fall back to ordinals
-        data_lines = list(range(2, rows.height + 2))
+    for item in group:
+        rejects += [
+            (item.export.label, number, raw.decode(item.encoding, errors="backslashreplace"),
+             Reason.BAD_ENCODING.value, f"line does not decode as {item.encoding}")
+            for number, raw in item.undecodable
+        ]
+    rows = rows.with_columns(pl.col("__path").replace_strict(label_of).alias(FILE))
     rows = rows.with_columns(
-        pl.Series(LINE, data_lines[: rows.height], dtype=pl.Int64),
+        pl.Series(LINE, _line_numbers(group, rows, rejects), dtype=pl.Int64),
         _csv_raw_text(header).alias(RAW),
     )
-    return RawFile(path, encoding, _conform(rows, contract), _reject_frame(rejects))
+    landed = {item.export.label: _data_lines(item.text) + len(item.undecodable) for item in group}
+    return RawBatch(
+        rows=_conform(rows, contract), rejects=_rejects(rejects),
+        encodings={item.export.label: item.encoding for item in group}, landed=landed,
+    )
 
 
-def _duckdb_csv(path: Path, header: list[str]) -> tuple[pl.DataFrame, list[tuple]]:
+def _data_lines(text: str) -> int:
+    """Non-blank physical lines after the header."""
+    return sum(1 for line in text.split("\n")[1:] if line.strip())
+
+
+def _line_numbers(
+    group: list[_DecodedCsv], rows: pl.DataFrame, rejects: list[tuple[str, int, str, str, str]]
+) -> list[int | None]:
+    """Physical line numbers of the parsed rows, file by file, from the gaps rejects leave.
+
+    A file where the count does not match (a quoted field spanning lines) gets no line
+    numbers rather than wrong ones.
+    """
+    rejected: dict[str, set[int]] = {}
+    for label, line, *_ in rejects:
+        rejected.setdefault(label, set()).add(line)
+    counts = dict(rows.group_by(FILE, maintain_order=True).len().iter_rows())
+    numbers: list[int | None] = []
+    for item in group:
+        label = item.export.label
+        skip = rejected.get(label, set())
+        candidates = [
+            n for n, line in enumerate(item.text.split("\n"), start=1)
+            if n > 1 and line.strip() and n not in skip
+        ]
+        expected = counts.get(label, 0)
+        numbers.extend(candidates if len(candidates) == expected else [None] * expected)
+    return numbers
+
+
+def _duckdb_read(
+    paths: list[str], header: tuple[str, ...]
+) -> tuple[pl.DataFrame, list[tuple[str, int, str, str, str]]]:
     columns = {name: "VARCHAR" for name in header}
     with duckdb.connect() as con:
-        relation = con.sql(
-            "select * from read_csv(?, header = true, auto_detect = false, columns = ?, "
-            "delim = ',', quote = '\"', escape = '\"', store_rejects = true, "
-            "rejects_table = 'rejects', rejects_scan = 'reject_scans', "
-            "skip = 0, null_padding = false)",
-            params=[str(path), columns],
-        )
-        rows = relation.pl()
+        con.execute("set preserve_insertion_order = true")
+        rows = con.sql(
+            "select *, filename as __path from read_csv(?, header = true, auto_detect = false, "
+            "columns = ?, delim = ',', quote = '\"', escape = '\"', filename = true, "
+            "store_rejects = true, rejects_table = 'rejects', rejects_scan = 'reject_scans')",
+            params=[paths, columns],
+        ).pl()
         rejected = con.execute(
-            "select line, csv_line, error_type, error_message from rejects order by line"
+            "select scans.file_path, rejects.line, rejects.csv_line, rejects.error_type, "
+            "rejects.error_message from rejects join reject_scans as scans "
+            "using (scan_id, file_id) order by scans.file_path, rejects.line"
         ).fetchall()
-    seen: set[int] = set()
+    seen: set[tuple[str, int]] = set()
     structural = []
-    for line, raw, error_type, message in rejected:
-        if line in seen:  # DuckDB may report several errors for one line
+    for path, line, raw, error_type, message in rejected:
+        if (path, line) in seen:  # DuckDB may report several errors for one line
             continue
-        seen.add(line)
+        seen.add((path, line))
         reason = _DUCKDB_CSV_ERRORS.get(error_type, Reason.MALFORMED_ROW)
-        structural.append((int(line), raw, reason.value, f"{error_type}: {message}"[:300]))
+        structural.append((path, int(line), raw, reason.value, f"{error_type}: {message}"[:300]))
     return rows, structural
 
 
-def _csv_raw_text(header: list[str]) -> pl.Expr:
+def _csv_raw_text(header: Sequence[str]) -> pl.Expr:
     """Rebuild each row's CSV line from its fields, quoted the way the csv module would."""
     quoted = [
         pl.when(pl.col(name).str.contains(r'[",\r\n]'))
@@ -205,35 +316,35 @@ def _csv_raw_text(header: list[str]) -> pl.Expr:
 # ---------------------------------------------------------------------------------- JSON Lines
 
 
-def read_jsonl(path: Path, contract: TableContract) -> RawFile:
+def read_jsonl(export: ExportFile, contract: TableContract) -> RawBatch:
     """Read JSON Lines; a line that is not a JSON object is rejected with its text."""
-    records: list[dict[str, str | None]] = []
-    rejects: list[tuple[int, str, str, str]] = []
-    data = path.read_bytes()
-    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+    records: list[dict[str, object]] = []
+    rejects: list[tuple[str, int, str, str, str]] = []
+    label = export.label
+    landed = 0
+    for number, raw_line in enumerate(export.path.read_bytes().split(b"\n"), start=1):
         if not raw_line.strip():
             continue
+        landed += 1
         try:
             line = raw_line.decode("utf-8")
         except UnicodeDecodeError:
             text = raw_line.decode("utf-8", errors="backslashreplace")
-            rejects.append((number, text, Reason.BAD_ENCODING.value, "line is not UTF-8"))
+            rejects.append((label, number, text, Reason.BAD_ENCODING.value, "line is not UTF-8"))
             continue
         try:
             parsed = json.loads(line)
         except json.JSONDecodeError as error:
-            rejects.append((number, line, Reason.MALFORMED_ROW.value, f"invalid JSON: {error}"))
+            rejects.append((label, number, line, Reason.MALFORMED_ROW.value, f"invalid JSON: {error}"))
             continue
         if not isinstance(parsed, dict):
-            rejects.append((number, line, Reason.MALFORMED_ROW.value, "not a JSON object"))
+            rejects.append((label, number, line, Reason.MALFORMED_ROW.value, "not a JSON object"))
             continue
-        record = {name: _json_text(parsed.get(name)) for name in contract.column_names}
-        record[LINE] = number  # type: ignore[assignment]
-        record[RAW] = line
+        record: dict[str, object] = {name: _json_text(parsed.get(name)) for name in contract.column_names}
+        record.update({FILE: label, LINE: number, RAW: line})
         records.append(record)
-    schema = {name: pl.String for name in contract.column_names} | {LINE: pl.Int64, RAW: pl.String}
-    rows = pl.DataFrame(records, schema=schema)
-    return RawFile(path, "utf-8", rows, _reject_frame(rejects))
+    rows = pl.DataFrame(records, schema=_text_schema(contract))
+    return RawBatch(rows, _rejects(rejects), {label: "utf-8"}, {label: landed})
 
 
 def _json_text(value: object) -> str | None:
@@ -250,22 +361,28 @@ def _json_text(value: object) -> str | None:
 # ------------------------------------------------------------------------------------- Parquet
 
 
-def read_parquet(path: Path, contract: TableContract) -> RawFile:
+def read_parquet(export: ExportFile, contract: TableContract) -> RawBatch:
     """Read Parquet; values are cast to text so validation treats every format alike."""
-    frame = pl.read_parquet(path)
-    _check_header(path, frame.columns, contract)
+    frame = pl.read_parquet(export.path)
+    _check_header(export.label, frame.columns, contract)
     present = [name for name in contract.column_names if name in frame.columns]
     text = frame.select(pl.col(name).cast(pl.String) for name in present)
-    raw = [json.dumps(row, ensure_ascii=False, default=str) for row in text.iter_rows(named=True)]
+    raw = [json.dumps(row, ensure_ascii=False) for row in text.iter_rows(named=True)]
     rows = text.with_columns(
+        pl.lit(export.label).alias(FILE),
         pl.Series(LINE, range(1, frame.height + 1), dtype=pl.Int64),
         pl.Series(RAW, raw, dtype=pl.String),
     )
-    return RawFile(path, "parquet", _conform(rows, contract), _empty_rejects())
+    return RawBatch(
+        _conform(rows, contract), pl.DataFrame(schema=REJECT_SCHEMA),
+        {export.label: "parquet"}, {export.label: frame.height},
+    )
 
 
 def csv_text(rows: list[list[str]]) -> str:
-    """Render rows as CSV text the way exports are written (used by tests and the simulator)."""
+    """Render rows as CSV text the way exports are written (tests and tools use it)."""
+    import io
+
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()

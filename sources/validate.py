@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from sources.contracts import REASON_PRIORITY, Column, Reason, TableContract
-from sources.readers import DETAIL, LINE, RAW, REASON, RawFile
+from sources.readers import DETAIL, FILE, LINE, RAW, REASON, RawBatch
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 _TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S")
@@ -113,7 +113,7 @@ def validate(contract: TableContract, rows: pl.DataFrame) -> ValidatedBatch:
 
     ``rows`` holds the contract columns as text plus ``_source_line``, ``_raw`` and any
     lineage columns, which are carried through to both outputs. Duplicates are judged on
-    key + version within ``rows`` (one file): the first occurrence loads, every later copy is
+    key + version within each file: the first occurrence loads, every later copy is
     quarantined. Copies across files are left to staging, where the latest state wins, so a
     day's outcome never depends on which other days were ingested with it.
     """
@@ -143,13 +143,14 @@ def _mark_duplicates(
 ) -> pl.DataFrame:
     """Mark every later copy of an otherwise-valid row's key + version as a duplicate."""
     key = list(contract.duplicate_key)
+    scope = [FILE] if FILE in judged.columns else []
     valid = pl.col(REASON).is_null()
     key_exprs = [typed[name].alias(f"__k_{name}") for name in key]
     with_keys = judged.with_columns(*key_exprs, pl.int_range(pl.len()).alias("__order"))
     key_names = [f"__k_{name}" for name in key]
     copies = (
         with_keys.filter(valid)
-        .with_columns(pl.int_range(pl.len()).over(key_names).alias("__copy"))
+        .with_columns(pl.int_range(pl.len()).over(scope + key_names).alias("__copy"))
         .select("__order", "__copy")
     )
     described = pl.lit("copy of ") + pl.concat_str(
@@ -167,9 +168,9 @@ def _mark_duplicates(
     )
 
 
-def validate_file(contract: TableContract, raw: RawFile) -> ValidatedBatch:
-    """Validate one file, folding in the lines its reader could not parse."""
+def validate_batch(contract: TableContract, raw: RawBatch) -> ValidatedBatch:
+    """Validate a batch of files, folding in the lines their readers could not parse."""
     batch = validate(contract, raw.rows)
-    rejects = raw.rejects.select(LINE, RAW, REASON, DETAIL)
-    quarantined = pl.concat([batch.quarantined.select(LINE, RAW, REASON, DETAIL), rejects])
-    return ValidatedBatch(loaded=batch.loaded, quarantined=quarantined.sort(LINE))
+    columns = [FILE, LINE, RAW, REASON, DETAIL]
+    quarantined = pl.concat([batch.quarantined.select(columns), raw.rejects.select(columns)])
+    return ValidatedBatch(loaded=batch.loaded, quarantined=quarantined.sort(FILE, LINE))

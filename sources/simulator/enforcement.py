@@ -193,6 +193,7 @@ def _base_fields(world: World, cases: dict[str, np.ndarray], month: Month) -> li
     person_names = people.names(person)
     ids = people.id_numbers(person)
     phones = people.phones(person)
+    yyyymm = month.yyyymm
     rows = []
     for i, (case_no, source, dept, town, uscc) in enumerate(zip(
         cases["case_no"].tolist(), cases["source"].tolist(), cases["dept"].tolist(),
@@ -201,7 +202,7 @@ def _base_fields(world: World, cases: dict[str, np.ndarray], month: Month) -> li
         company = business[i] and not sole[i]
         rows.append({
             "case_no": case_no,
-            "clue_id": _clue_id(cases, i, SOURCES[source], month),
+            "clue_id": _clue_id(cases, i, SOURCES[source], yyyymm),
             "clue_source": SOURCES[source],
             "dept_code": world.departments.codes[dept],
             "county_code": geo.county_codes[geo.town_county[town]],
@@ -215,10 +216,10 @@ def _base_fields(world: World, cases: dict[str, np.ndarray], month: Month) -> li
     return rows
 
 
-def _clue_id(cases: dict[str, np.ndarray], i: int, source: str, month: Month) -> str | None:
+def _clue_id(cases: dict[str, np.ndarray], i: int, source: str, yyyymm: str) -> str | None:
     """Inspection clues keep the task number (XS + task_id): the loop can be followed."""
     if source == "INSPECTION":
         return f"XS{cases['clue_task'][i]}"
     if not cases["with_clue"][i]:
         return None  # an on-the-spot case with no registered clue
-    return f"XS{CLUE_PREFIX[source]}{month.yyyymm}{i + 1:06d}"
+    return f"XS{CLUE_PREFIX[source]}{yyyymm}{i + 1:06d}"

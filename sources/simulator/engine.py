@@ -12,7 +12,7 @@ import shutil
 import sys
 import time
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -84,8 +84,8 @@ def generate(
     scale: str = "demo",
     seed: int = DEFAULT_SEED,
     defect_rate: float = DEFAULT_DEFECT_RATE,
-    start: date = DEFAULT_START,
-    end: date = DEFAULT_END,
+    start: date | str = DEFAULT_START,
+    end: date | str = DEFAULT_END,
     scenario: str = "quzhou",
     progress: bool = True,
 ) -> GenerationReport:
@@ -96,6 +96,7 @@ def generate(
         raise ValueError(f"unknown scale {scale!r}; known: {', '.join(SCALES)}")
     if not 0.0 <= defect_rate < 1.0:
         raise ValueError("defect_rate must be in [0, 1)")
+    start, end = _as_date(start), _as_date(end)
     began = time.perf_counter()
     landing = Path(landing_dir).resolve()
     report = GenerationReport(landing, simulator_dir(landing) / "defects.csv", scenario, scale,
@@ -116,6 +117,10 @@ def generate(
     return report
 
 
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def _clear(landing: Path, ledger: Path) -> None:
     """Remove what an earlier run landed for these systems, so no stale day survives."""
     for system in sorted({c.system for c in CONTRACTS}):
@@ -132,7 +137,6 @@ class _Run:
                                                         for c in CONTRACTS}
         self.clues: list[Clue] = []
         self.ledger: list[LedgerEntry] = []
-        self.defects: Counter[str] = Counter()
 
     def month(self, month: Month) -> None:
         end = self.report.end

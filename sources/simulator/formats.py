@@ -38,6 +38,18 @@ def csv_line(cells: list[str]) -> str:
     return buffer.getvalue()
 
 
+def csv_lines(rows: list[Row], contract: TableContract) -> list[str]:
+    """Many rows at once (one writer, one buffer): the fast path for clean rows."""
+    names = contract.column_names
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [csv_cell(row[name]) for name in names] for row in rows)
+    lines = [line + "\n" for line in buffer.getvalue().split("\n")[:-1]]
+    if len(lines) != len(rows) or any("\r" in line for line in lines):
+        raise ValueError("a field contains a line break; one row must be one physical line")
+    return lines
+
+
 def json_line(row: Row, contract: TableContract) -> str:
     """One JSON object (with its '\\n'), keys in contract order."""
     ordered = {name: row[name] for name in contract.column_names}

@@ -91,8 +91,7 @@ def generate_month(world: World, month: Month, per_year: float, end: date) -> Mo
     cover_all_days(day, len(month.days))
     tasks = _assemble(rng, world, month, progress, chosen, owner, day)
     rows = _state_rows(rng, world, tasks, progress, end)
-    return MonthTasks(rows=rows, clues=_clues(rng, tasks, end),
-                      tasks=len(owner))
+    return MonthTasks(rows=rows, clues=_clues(rng, tasks, end), tasks=len(owner))
 
 
 def visits_per_entity(rng: np.random.Generator, world: World, chosen: np.ndarray, target: float,
@@ -147,7 +146,9 @@ def _assemble(rng: np.random.Generator, world: World, month: Month, progress: fl
     entity = chosen[owner]
     # The k-th visit of an entity this month is led by its k-th department: separate visits
     # come from different departments, which is exactly the burden the reform removes.
-    dept_order = sampling.ranked(rng, depts.affinity[world.entities.industry[chosen]])
+    affinity = depts.affinity[world.entities.industry[chosen]]
+    affinity[:, depts.index("ZHZF")] *= 1.0 + progress  # items move to the comprehensive bureau
+    dept_order = sampling.ranked(rng, affinity)
     lead = dept_order[owner, visit_rank(owner, day) % len(depts.codes)]
     source = rng.choice(len(SOURCES), size=n, p=source_weights(month, progress))
     result_p = np.where(TRIGGERED[source][:, None], RESULT_P_TRIGGERED, RESULT_P_PLANNED)
@@ -245,9 +246,9 @@ def _state_rows(rng: np.random.Generator, world: World, tasks: dict[str, np.ndar
             *coordinates, sampling.timestamp_strings(tasks["day"], tasks["seconds"]), strict=True,
         )
     ]
-    later = np.flatnonzero(rectify & (rectified_day <= sampling.to_day(end)))
-    stamps = sampling.timestamp_strings(rectified_day[later],
-                                        sampling.office_seconds(rng, len(later)))
+    seconds = sampling.office_seconds(rng, n)  # drawn for all: the end date must not shift
+    later = np.flatnonzero(rectify & (rectified_day <= sampling.to_day(end)))  # the stream
+    stamps = sampling.timestamp_strings(rectified_day[later], seconds[later])
     dates = sampling.date_strings(rectified_day[later])
     second = [{**first[i], "rectified_date": d, "updated_at": stamp}
               for i, d, stamp in zip(later.tolist(), dates, stamps, strict=True)]

@@ -104,8 +104,17 @@ def build_world(seed: int) -> World:
     geo = build_geography(rng(Stream.GEOGRAPHY))
     people = build_people(rng(Stream.PEOPLE), geo)
     entities = build_entities(rng(Stream.ENTITIES), geo)
-    return World(seed=seed, geo=geo, departments=build_departments(), people=people,
-                 entities=entities)
+    departments = build_departments()
+    for part in (geo, people, entities, departments):
+        _freeze(part)
+    return World(seed=seed, geo=geo, departments=departments, people=people, entities=entities)
+
+
+def _freeze(part: object) -> None:
+    """The world is cached and shared between runs: make its arrays read-only."""
+    for value in vars(part).values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
 
 
 def build_entities(rng: np.random.Generator, geo: Geography) -> EntityPool:

@@ -16,7 +16,14 @@ import numpy as np
 
 from sources.contracts import Reason, TableContract
 from sources.simulator import defects
-from sources.simulator.formats import Row, csv_cells, csv_line, header_line, json_line
+from sources.simulator.formats import (
+    Row,
+    csv_cells,
+    csv_line,
+    csv_lines,
+    header_line,
+    json_line,
+)
 
 EXTENSIONS = {"csv": "csv", "jsonl": "jsonl"}
 LEDGER_COLUMNS = ("system", "entity", "file", "line", "reason")
@@ -67,13 +74,14 @@ def render(contract: TableContract, rows: list[Row], reasons: list[Reason | None
     """Encoded lines of a file and the (line number, reason) of every defect in it."""
     fmt = contract.formats[0]
     lines = [header_line(contract).encode(encoding)] if fmt == "csv" else []
+    texts = csv_lines(rows, contract) if fmt == "csv" else [json_line(r, contract) for r in rows]
     injected: list[tuple[int, Reason]] = []
-    for row, reason in zip(rows, reasons, strict=True):
+    for row, text, reason in zip(rows, texts, reasons, strict=True):
         if reason is None:
-            lines.append(_line(row, contract, fmt).encode(encoding))
+            lines.append(text.encode(encoding))
             continue
         if reason == Reason.DUPLICATE:
-            clean = _line(row, contract, fmt).encode(encoding)
+            clean = text.encode(encoding)
             lines.extend((clean, clean))
         elif reason == Reason.MALFORMED_ROW:
             lines.append(_malformed(row, contract, fmt, rng).encode(encoding))

@@ -1,0 +1,83 @@
+# Every target honours COCKPIT_DATA_DIR (default ./data); the virtual environment is .venv.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SCALE ?= demo
+PORT ?= 8501
+HOST ?= 127.0.0.1
+
+export COCKPIT_DATA_DIR ?= $(CURDIR)/data
+export DAGSTER_HOME ?= $(COCKPIT_DATA_DIR)/dagster_home
+export DAGSTER_DISABLE_TELEMETRY := 1
+export GX_ANALYTICS_ENABLED := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup system-packages demo build generate cockpit dagster test lint bench docs clean
+
+help:
+	@echo "make demo     install, generate the demo scenario, build, serve the cockpit"
+	@echo "make test     install and run the test suite"
+	@echo "make build    generate the scenario if the landing zone is empty, build, publish"
+	@echo "make cockpit  serve the cockpit on http://$(HOST):$(PORT)"
+	@echo "make dagster  serve the Dagster UI on http://$(HOST):3000"
+	@echo "make bench    time generation and the build at SCALE=$(SCALE)"
+	@echo "make lint     ruff"
+	@echo "Data directory: $(COCKPIT_DATA_DIR)"
+
+$(STAMP): requirements.lock pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install --quiet -p $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet -p $(PY) --no-deps -e .
+	touch $@
+
+# Debian's chromium drives the browser tests; the CJK fonts render Chinese in screenshots.
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "installing $(APT_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+setup: $(STAMP) system-packages
+
+generate: $(STAMP)
+	$(PY) -m sources.simulator generate --scenario quzhou --scale $(SCALE) \
+		--landing "$(COCKPIT_DATA_DIR)/landing"
+
+build: $(STAMP)
+	@if [ -z "$$(ls -A "$(COCKPIT_DATA_DIR)/landing" 2>/dev/null)" ]; then \
+		$(MAKE) --no-print-directory generate; \
+	fi
+	$(PY) -m pipelines build
+
+demo: setup build cockpit
+
+cockpit: $(STAMP)
+	@echo "Cockpit: http://$(HOST):$(PORT)  (data: $(COCKPIT_DATA_DIR)/warehouse/cockpit.duckdb)"
+	$(PY) -m streamlit run cockpit/app.py --server.port $(PORT) --server.address $(HOST) \
+		--server.headless true --browser.gatherUsageStats false
+
+dagster: $(STAMP)
+	@mkdir -p "$(DAGSTER_HOME)"
+	@[ -f "$(DAGSTER_HOME)/dagster.yaml" ] || cp pipelines/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
+	$(VENV)/bin/dagster dev -w workspace.yaml -h $(HOST) -p 3000
+
+test: setup
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) -m pipelines.bench --scale $(SCALE)
+
+clean:
+	rm -rf dbt_project/target dbt_project/logs .pytest_cache test-artifacts
