@@ -28,7 +28,10 @@ def _language_toggle() -> Lang:
     """Sidebar switch between Chinese (default) and English, kept in session state."""
     st.session_state.setdefault(SESSION_KEY, "zh")
     st.sidebar.radio(
-        t("app.language"), LANGS, key=SESSION_KEY, horizontal=True,
+        t("app.language"),
+        LANGS,
+        key=SESSION_KEY,
+        horizontal=True,
         format_func=lambda code: LANG_LABELS[code],
     )
     return current_lang()
@@ -37,8 +40,13 @@ def _language_toggle() -> Lang:
 def _navigation(lang: Lang) -> StreamlitPage:
     """One st.Page per registered cockpit; titles follow the language, URLs do not."""
     pages = [
-        st.Page(spec.render, title=t(spec.title_key, lang), icon=spec.icon,
-                url_path=spec.url_path, default=index == 0)
+        st.Page(
+            spec.render,
+            title=t(spec.title_key, lang),
+            icon=spec.icon,
+            url_path=spec.url_path,
+            default=index == 0,
+        )
         for index, spec in enumerate(PAGES)
     ]
     return st.navigation(pages, position="sidebar")
@@ -47,15 +55,18 @@ def _navigation(lang: Lang) -> StreamlitPage:
 def _snapshot_message(error: data.SnapshotUnavailable, lang: Lang) -> None:
     """Explain a missing or unreadable snapshot in plain words instead of a traceback."""
     kind = "no_snapshot" if error.reason == "missing" else "unreadable"
-    st.info(f"**{t(f'error.{kind}.title', lang)}**\n\n{t(f'error.{kind}.body', lang)}",
-            icon=":material/hourglass_empty:")
+    st.info(
+        f"**{t(f'error.{kind}.title', lang)}**\n\n{t(f'error.{kind}.body', lang)}",
+        icon=":material/hourglass_empty:",
+    )
     st.caption(t("error.expected_path", lang, path=str(error.path)))
 
 
 def main() -> None:
     """Render the shared chrome, then the chosen page, guarding against a missing snapshot."""
-    st.set_page_config(page_title="衢州 · 大综合一体化驾驶舱", page_icon=":material/monitoring:",
-                       layout="wide")
+    st.set_page_config(
+        page_title="衢州 · 大综合一体化驾驶舱", page_icon=":material/monitoring:", layout="wide"
+    )
     theme.inject_css()
     st.sidebar.markdown(f'<div class="ck-brand">{t("app.title")}</div>', unsafe_allow_html=True)
     lang = _language_toggle()

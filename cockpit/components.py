@@ -53,12 +53,14 @@ def render_tile(tile: TileData, lang: Lang) -> None:
     code = str(category["category_code"])
     measure = str(category["measure"])
     unit = unit_of(category, lang)
-    status = _status_of(tile.current)
+    status = tile_status(tile)
     value = None if tile.current is None else tile.current["value"]
     target = _target_of(tile.current, category)
     with st.container(border=True, key=theme.tile_key(status, code)):
-        st.markdown(_tile_head_html(code, status, bool(category["is_critical"]), lang),
-                    unsafe_allow_html=True)
+        st.markdown(
+            _tile_head_html(code, status, bool(category["is_critical"]), lang),
+            unsafe_allow_html=True,
+        )
         st.metric(
             label=pick(category, "name", lang),
             value=format_value(value, measure, unit),
@@ -70,15 +72,16 @@ def render_tile(tile: TileData, lang: Lang) -> None:
             st.plotly_chart(
                 trend_figure(tile.history, measure, unit, lang),
                 key=f"trend_{code}",
-                config={"displayModeBar": False, "staticPlot": False},
+                config={"displayModeBar": False},
             )
         definition_popover(category, lang)
 
 
-def _status_of(current: pd.Series | None) -> str:
-    if current is None or is_missing(current["status"]):
+def tile_status(tile: TileData) -> str:
+    """The slice's RAG status; no row or a NULL status counts as 'none' (grey)."""
+    if tile.current is None or is_missing(tile.current["status"]):
         return "none"
-    return str(current["status"])
+    return str(tile.current["status"])
 
 
 def _target_of(current: pd.Series | None, category: pd.Series) -> object:
@@ -117,25 +120,40 @@ def trend_figure(history: pd.DataFrame, measure: str, unit: str, lang: Lang) -> 
     x = pd.to_datetime(history["period_start"])
     labels = [format_value(v, measure, unit) for v in history["value"]]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=x, y=history["value"] * scale, mode="lines+markers", name=t("chart.actual", lang),
-        line={"color": theme.PRIMARY, "width": 2}, marker={"size": 4},
-        customdata=labels, hovertemplate="%{x|%Y-%m}: %{customdata}<extra></extra>",
-    ))
-    if history["target"].notna().any():
-        fig.add_trace(go.Scatter(
-            x=x, y=history["target"] * scale, mode="lines", name=t("chart.target", lang),
-            line={"color": theme.TARGET_LINE, "width": 1.5, "dash": "dash"},
-            hovertemplate=f"{t('chart.target', lang)}: %{{y:,.1f}}<extra></extra>",
-        ))
-    fig.update_layout(
-        height=120, margin={"l": 0, "r": 0, "t": 4, "b": 0}, showlegend=False,
-        font={"family": theme.FONT_STACK.replace('"', ""), "size": 10},
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x",
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=history["value"] * scale,
+            mode="lines+markers",
+            name=t("chart.actual", lang),
+            line={"color": theme.PRIMARY, "width": 2},
+            marker={"size": 4},
+            customdata=labels,
+            hovertemplate="%{x|%Y-%m}: %{customdata}<extra></extra>",
+        )
     )
-    fig.update_xaxes(showgrid=False, tickformat="%y-%m", nticks=4, fixedrange=True)
-    fig.update_yaxes(showgrid=True, gridcolor="#EEF1F4", nticks=3, fixedrange=True,
-                     zeroline=False)
+    if history["target"].notna().any():
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=history["target"] * scale,
+                mode="lines",
+                name=t("chart.target", lang),
+                line={"color": theme.TARGET_LINE, "width": 1.5, "dash": "dash"},
+                hovertemplate=f"{t('chart.target', lang)}: %{{y:,.1f}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        height=120,
+        margin={"l": 0, "r": 0, "t": 4, "b": 0},
+        showlegend=False,
+        font={"family": theme.FONT_STACK.replace('"', ""), "size": 10},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        hovermode="x",
+    )
+    fig.update_xaxes(showgrid=False, tickformat="%Y-%m", nticks=4, fixedrange=True)
+    fig.update_yaxes(showgrid=True, gridcolor="#EEF1F4", nticks=3, fixedrange=True, zeroline=False)
     return fig
 
 
@@ -155,8 +173,12 @@ def _definition_lines(category: pd.Series, lang: Lang) -> list[str]:
         ("def.code", f"`{category['category_code']}`"),
         ("def.measure", t(f"measure.{measure}", lang)),
         ("def.direction", t(f"direction.{category['direction']}", lang)),
-        ("def.target", format_value(category["target"], measure, unit)
-         if not is_missing(category["target"]) else t("tile.no_target", lang)),
+        (
+            "def.target",
+            format_value(category["target"], measure, unit)
+            if not is_missing(category["target"])
+            else t("tile.no_target", lang),
+        ),
         ("def.amber", format_number(category["amber_score"], "mean")),
         ("def.target_source", _text(category.get("target_source"))),
         ("def.owner", _text(category.get("owner_department"))),
@@ -177,7 +199,7 @@ def freshness_html(info: BuildInfo, fallback_published: datetime, lang: Lang) ->
     age = age_text(datetime.now(UTC) - published, lang)
     return (
         f'<div class="ck-stamp">{t("stamp.data_as_of", lang)} <b>{as_of}</b><br>'
-        f'{t("stamp.published", lang)} {local:%Y-%m-%d %H:%M} ({age})</div>'
+        f"{t('stamp.published', lang)} {local:%Y-%m-%d %H:%M} (UTC+8, {age})</div>"
     )
 
 

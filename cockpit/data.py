@@ -128,17 +128,24 @@ select * from indicators.catalog
 order by display_order nulls last, category_code
 """
 
-_PERIODS_SQL = """
+# Periods that start after the data's as-of day hold only forward-dated events (e.g. a
+# rectification deadline next month); they are not a month "with data" and would make an
+# almost empty default, so the selectable periods stop at meta.build_info.data_as_of.
+_AS_OF_SQL = "(select max(data_as_of) from meta.build_info)"
+
+_PERIODS_SQL = f"""
 select distinct period_start from indicators.values
-where period_grain = ? order by period_start desc
+where period_grain = ? and period_start <= coalesce({_AS_OF_SQL}, period_start)
+order by period_start desc
 """
 
-_VALUES_SQL = """
+_VALUES_SQL = f"""
 select category_code, period_start, value, numerator, denominator, target, score, status
 from indicators.values
 where period_grain = ? and geo_level = ? and geo_code = ? and department_code = ?
-  and period_start = coalesce(
-        ?, (select max(period_start) from indicators.values where period_grain = ?))
+  and period_start = coalesce(?, (
+        select max(period_start) from indicators.values
+        where period_grain = ? and period_start <= coalesce({_AS_OF_SQL}, period_start)))
 order by category_code
 """
 
@@ -173,7 +180,7 @@ def load_catalog() -> pd.DataFrame:
 
 
 def load_periods(period_grain: str = "month") -> list[date]:
-    """Periods with any data, newest first (the first is the default choice)."""
+    """Periods with data up to the as-of day, newest first (the first is the default)."""
     frame = query(_PERIODS_SQL, (period_grain,))
     return [_as_date(value) for value in frame["period_start"]]
 
@@ -185,7 +192,8 @@ def load_latest_values(
     department_code: str = ALL_DEPARTMENTS,
     period_start: date | None = None,
 ) -> pd.DataFrame:
-    """One row per category for one slice, at ``period_start`` or else the latest period."""
+    """One row per category for one slice, at ``period_start`` or else the latest period
+    up to the data's as-of day (the same default the period picker offers first)."""
     params = (period_grain, geo_level, geo_code, department_code, period_start, period_grain)
     return query(_VALUES_SQL, params)
 

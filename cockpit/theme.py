@@ -66,7 +66,7 @@ html, body, .stApp, button, input,
 .ck-dot {{ width: 10px; height: 10px; border-radius: 50%; display: inline-block; }}
 {_ACCENTS}
 .ck-title {{ font-size: 1.85rem; font-weight: 700; color: {PRIMARY}; line-height: 1.25; }}
-.ck-subtitle {{ font-size: 0.95rem; color: {MUTED_TEXT}; margin-top: 0.15rem; }}
+.ck-subtitle {{ font-size: 0.95rem; color: {MUTED_TEXT}; margin: 0.15rem 0 0.6rem 0; }}
 .ck-brand {{ font-size: 1.05rem; font-weight: 700; color: {PRIMARY}; line-height: 1.35; }}
 </style>
 """
@@ -80,7 +80,6 @@ def inject_css() -> None:
 def status_colour(status: object) -> str:
     """Hex colour for a RAG status; anything unknown is treated as 'no target' grey."""
     return STATUS_COLOURS.get(str(status), STATUS_COLOURS["none"])
-
 
 
 def tile_key(status: str, category_code: str) -> str:

@@ -6,7 +6,6 @@ rows into ``quarantine.<table>``, replacing those days so re-runs never duplicat
 the table's Great Expectations suite on the batch and reports it as an asset check.
 """
 
-
 import datetime as dt
 from collections.abc import Iterator
 
@@ -37,13 +36,24 @@ def partition_dates(context: dg.AssetExecutionContext) -> tuple[dt.date, dt.date
 def file_frame(load: TableLoad) -> pl.DataFrame:
     """The per-file accounting as a frame, for the batch-level expectations."""
     rows = [
-        {"source_file": f.path, "landed": f.landed, "loaded": f.loaded,
-         "quarantined": f.quarantined, "unaccounted": f.landed - f.loaded - f.quarantined,
-         "quarantine_share": f.quarantined / f.landed if f.landed else 0.0}
+        {
+            "source_file": f.path,
+            "landed": f.landed,
+            "loaded": f.loaded,
+            "quarantined": f.quarantined,
+            "unaccounted": f.landed - f.loaded - f.quarantined,
+            "quarantine_share": f.quarantined / f.landed if f.landed else 0.0,
+        }
         for f in load.files
     ]
-    schema = {"source_file": pl.String, "landed": pl.Int64, "loaded": pl.Int64,
-              "quarantined": pl.Int64, "unaccounted": pl.Int64, "quarantine_share": pl.Float64}
+    schema = {
+        "source_file": pl.String,
+        "landed": pl.Int64,
+        "loaded": pl.Int64,
+        "quarantined": pl.Int64,
+        "unaccounted": pl.Int64,
+        "quarantine_share": pl.Float64,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -52,8 +62,11 @@ def batch_frame(load: TableLoad) -> pl.DataFrame:
     landed = load.landed_rows
     quarantined = load.quarantined.height
     return pl.DataFrame(
-        {"landed": [landed], "quarantined": [quarantined],
-         "quarantine_share": [quarantined / landed if landed else 0.0]}
+        {
+            "landed": [landed],
+            "quarantined": [quarantined],
+            "quarantine_share": [quarantined / landed if landed else 0.0],
+        }
     )
 
 
@@ -86,13 +99,19 @@ def check_result(contract: TableContract, outcome: SuiteOutcome) -> dg.AssetChec
 
 
 def ingest_table(
-    contract: TableContract, warehouse: Warehouse, start: dt.date, end: dt.date, run_id: str,
+    contract: TableContract,
+    warehouse: Warehouse,
+    start: dt.date,
+    end: dt.date,
+    run_id: str,
     log: dg.DagsterLogManager | None = None,
 ) -> tuple[TableLoad, SuiteOutcome]:
     """Load one table's days and validate the batch: the whole body of an ingest asset."""
     load = read_range(warehouse.landing, contract, start, end, progress=log.info if log else None)
-    rows = load.loaded if load.loaded.height else pl.DataFrame(
-        schema={name: pl.String for name in contract.column_names}
+    rows = (
+        load.loaded
+        if load.loaded.height
+        else pl.DataFrame(schema={name: pl.String for name in contract.column_names})
     )
     outcome = run_suite(
         contract.table_name,
@@ -106,8 +125,12 @@ def ingest_table(
     with warehouse.connect() as con:
         write_range(con, contract, load, start, end, run_id)
         record_outcome(
-            con, outcome, asset_key=raw_asset_key(contract).to_user_string(), run_id=run_id,
-            partition_start=start, partition_end=end,
+            con,
+            outcome,
+            asset_key=raw_asset_key(contract).to_user_string(),
+            run_id=run_id,
+            partition_start=start,
+            partition_end=end,
         )
     return load, outcome
 
@@ -122,7 +145,9 @@ def build_ingest_asset(contract: TableContract) -> dg.AssetsDefinition:
         backfill_policy=dg.BackfillPolicy.single_run(),
         check_specs=[
             dg.AssetCheckSpec(
-                SUITE_CHECK, asset=key, description="Great Expectations suite on the batch",
+                SUITE_CHECK,
+                asset=key,
+                description="Great Expectations suite on the batch",
                 blocking=True,
             )
         ],

@@ -246,8 +246,17 @@ def _insert_files(
     con.executemany(
         "insert into meta.ingest_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (table, f.path, f.partition_date, f.encoding, f.landed, f.loaded, f.quarantined,
-             run_id, loaded_at)
+            (
+                table,
+                f.path,
+                f.partition_date,
+                f.encoding,
+                f.landed,
+                f.loaded,
+                f.quarantined,
+                run_id,
+                loaded_at,
+            )
             for f in files
         ],
     )

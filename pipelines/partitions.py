@@ -7,6 +7,4 @@ import dagster as dg
 CITY_TIMEZONE = "Asia/Shanghai"
 FIRST_EXPORT_DAY = "2020-01-01"
 
-daily_partitions = dg.DailyPartitionsDefinition(
-    start_date=FIRST_EXPORT_DAY, timezone=CITY_TIMEZONE
-)
+daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_EXPORT_DAY, timezone=CITY_TIMEZONE)

@@ -6,7 +6,6 @@ old one, so a reader sees the old snapshot or the new one, never half of one, an
 or blocked build leaves the last good snapshot serving.
 """
 
-
 import datetime as dt
 import os
 import subprocess
@@ -63,8 +62,12 @@ def blocking_failures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 def git_commit() -> str:
     try:
         completed = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-            text=True, check=True, timeout=10,
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
         )
     except (OSError, subprocess.SubprocessError):
         return "unknown"

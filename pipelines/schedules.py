@@ -5,7 +5,6 @@ ingests the day that just ended; when that run succeeds, the sensor asks for one
 transform-and-publish run, so a failed ingest never publishes.
 """
 
-
 import dagster as dg
 
 from pipelines.partitions import daily_partitions
@@ -26,7 +25,10 @@ transform_and_publish_job = dg.define_asset_job(
 )
 
 daily_ingest_schedule = dg.build_schedule_from_partitioned_job(
-    daily_ingest_job, hour_of_day=2, minute_of_hour=0, name="daily_ingest_schedule",
+    daily_ingest_job,
+    hour_of_day=2,
+    minute_of_hour=0,
+    name="daily_ingest_schedule",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 

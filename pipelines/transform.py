@@ -4,7 +4,6 @@ All dbt → Dagster naming lives in ``WarehouseTranslator``: a model's asset key
 and name (``marts/fct_cases``), so the asset graph reads like the warehouse.
 """
 
-
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -32,7 +31,8 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(
-        project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
+        project_dir=dbt_project,
+        profiles_dir=str(dbt_project.profiles_dir),
         dbt_executable=dbt_executable(),
     )
 

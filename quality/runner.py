@@ -69,9 +69,7 @@ def run_suite(
         suite = context.suites.add(gx.ExpectationSuite(name=f"{suite_name}.{target}"))
         for spec in target_specs:
             suite.add_expectation(getattr(gx.expectations, spec.expectation)(**spec.kwargs))
-        definition = source.add_dataframe_asset(target).add_batch_definition_whole_dataframe(
-            target
-        )
+        definition = source.add_dataframe_asset(target).add_batch_definition_whole_dataframe(target)
         result = definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
         # GX reports results in its own order; match them back to our specs by configuration.
         for spec, res in zip(target_specs, _ordered(target_specs, result.results), strict=True):
@@ -120,8 +118,19 @@ def record_outcome(
     con.executemany(
         "insert into quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (run_id, checked_at, asset_key, outcome.suite, o.spec.label, o.spec.column,
-             o.spec.severity, o.success, o.observed, partition_start, partition_end)
+            (
+                run_id,
+                checked_at,
+                asset_key,
+                outcome.suite,
+                o.spec.label,
+                o.spec.column,
+                o.spec.severity,
+                o.success,
+                o.observed,
+                partition_start,
+                partition_end,
+            )
             for o in outcome.outcomes
         ],
     )

@@ -64,8 +64,11 @@ def contract_suite(contract: TableContract) -> list[ExpectationSpec]:
             specs.append(
                 ExpectationSpec(
                     "ExpectColumnValuesToBeBetween",
-                    {"column": column.name, "min_value": column.minimum,
-                     "max_value": column.maximum},
+                    {
+                        "column": column.name,
+                        "min_value": column.minimum,
+                        "max_value": column.maximum,
+                    },
                 )
             )
     # The same record version sent on two days is legal (staging keeps one) but worth a look.
@@ -89,7 +92,11 @@ def contract_suite(contract: TableContract) -> list[ExpectationSpec]:
     specs.append(
         ExpectationSpec(
             "ExpectColumnValuesToBeBetween",
-            {"column": "quarantine_share", "min_value": 0.0, "max_value": MAX_FILE_QUARANTINE_SHARE},
+            {
+                "column": "quarantine_share",
+                "min_value": 0.0,
+                "max_value": MAX_FILE_QUARANTINE_SHARE,
+            },
             severity="warn",
             target="files",
         )
@@ -97,8 +104,11 @@ def contract_suite(contract: TableContract) -> list[ExpectationSpec]:
     specs.append(
         ExpectationSpec(
             "ExpectColumnValuesToBeBetween",
-            {"column": "quarantine_share", "min_value": 0.0,
-             "max_value": MAX_BATCH_QUARANTINE_SHARE},
+            {
+                "column": "quarantine_share",
+                "min_value": 0.0,
+                "max_value": MAX_BATCH_QUARANTINE_SHARE,
+            },
             target="batch",
         )
     )

@@ -41,7 +41,7 @@ class DataPaths:
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 
-    def ensure(self) -> "DataPaths":
+    def ensure(self) -> DataPaths:
         for folder in (self.landing, self.warehouse, self.dagster_home):
             folder.mkdir(parents=True, exist_ok=True)
         return self

@@ -29,8 +29,13 @@ LINE = "_source_line"
 RAW = "_raw"
 REASON = "reason_code"
 DETAIL = "reason_detail"
-REJECT_SCHEMA = {FILE: pl.String, LINE: pl.Int64, RAW: pl.String, REASON: pl.String,
-                 DETAIL: pl.String}
+REJECT_SCHEMA = {
+    FILE: pl.String,
+    LINE: pl.Int64,
+    RAW: pl.String,
+    REASON: pl.String,
+    DETAIL: pl.String,
+}
 
 # DuckDB's names for the CSV lines it cannot parse, mapped to our reason codes.
 _DUCKDB_CSV_ERRORS = {
@@ -84,7 +89,9 @@ def read_exports(files: Sequence[ExportFile], contract: TableContract) -> RawBat
 
 def _text_schema(contract: TableContract) -> dict[str, pl.DataType]:
     return {name: pl.String() for name in contract.column_names} | {
-        FILE: pl.String(), LINE: pl.Int64(), RAW: pl.String()
+        FILE: pl.String(),
+        LINE: pl.Int64(),
+        RAW: pl.String(),
     }
 
 
@@ -106,12 +113,16 @@ def _rejects(records: list[tuple[str, int, str, str, str]]) -> pl.DataFrame:
 def _conform(rows: pl.DataFrame, contract: TableContract) -> pl.DataFrame:
     """Select the contract's columns as strings; columns the export lacks become null."""
     columns = [
-        (pl.col(name).cast(pl.String) if name in rows.columns else pl.lit(None, pl.String))
-        .alias(name)
+        (pl.col(name).cast(pl.String) if name in rows.columns else pl.lit(None, pl.String)).alias(
+            name
+        )
         for name in contract.column_names
     ]
-    lineage = [pl.col(FILE).cast(pl.String), pl.col(LINE).cast(pl.Int64),
-               pl.col(RAW).cast(pl.String)]
+    lineage = [
+        pl.col(FILE).cast(pl.String),
+        pl.col(LINE).cast(pl.Int64),
+        pl.col(RAW).cast(pl.String),
+    ]
     return rows.select(*columns, *lineage)
 
 
@@ -125,11 +136,14 @@ def _unreadable(export: ExportFile, error: Exception) -> RawBatch:
     """A file that is not this table at all: quarantine every line of it, text intact."""
     text = export.path.read_bytes().decode("utf-8", errors="backslashreplace")
     lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
-    records = [(export.label, n, line, Reason.SCHEMA_MISMATCH.value, str(error)[:300])
-               for n, line in lines]
+    records = [
+        (export.label, n, line, Reason.SCHEMA_MISMATCH.value, str(error)[:300]) for n, line in lines
+    ]
     return RawBatch(
-        rows=pl.DataFrame(), rejects=_rejects(records),
-        encodings={export.label: "unknown"}, landed={export.label: len(lines)},
+        rows=pl.DataFrame(),
+        rejects=_rejects(records),
+        encodings={export.label: "unknown"},
+        landed={export.label: len(lines)},
     )
 
 
@@ -224,12 +238,18 @@ def _read_csv_group(
         rows, structural = _duckdb_read(paths, header)
     label_of = {path: item.export.label for path, item in zip(paths, group, strict=True)}
     rejects = [
-        (label_of[path], line, raw, reason, detail) for path, line, raw, reason, detail in structural
+        (label_of[path], line, raw, reason, detail)
+        for path, line, raw, reason, detail in structural
     ]
     for item in group:
         rejects += [
-            (item.export.label, number, raw.decode(item.encoding, errors="backslashreplace"),
-             Reason.BAD_ENCODING.value, f"line does not decode as {item.encoding}")
+            (
+                item.export.label,
+                number,
+                raw.decode(item.encoding, errors="backslashreplace"),
+                Reason.BAD_ENCODING.value,
+                f"line does not decode as {item.encoding}",
+            )
             for number, raw in item.undecodable
         ]
     rows = rows.with_columns(pl.col("__path").replace_strict(label_of).alias(FILE))
@@ -239,8 +259,10 @@ def _read_csv_group(
     )
     landed = {item.export.label: _data_lines(item.text) + len(item.undecodable) for item in group}
     return RawBatch(
-        rows=_conform(rows, contract), rejects=_rejects(rejects),
-        encodings={item.export.label: item.encoding for item in group}, landed=landed,
+        rows=_conform(rows, contract),
+        rejects=_rejects(rejects),
+        encodings={item.export.label: item.encoding for item in group},
+        landed=landed,
     )
 
 
@@ -266,7 +288,8 @@ def _line_numbers(
         label = item.export.label
         skip = rejected.get(label, set())
         candidates = [
-            n for n, line in enumerate(item.text.split("\n"), start=1)
+            n
+            for n, line in enumerate(item.text.split("\n"), start=1)
             if n > 1 and line.strip() and n not in skip
         ]
         expected = counts.get(label, 0)
@@ -335,12 +358,16 @@ def read_jsonl(export: ExportFile, contract: TableContract) -> RawBatch:
         try:
             parsed = json.loads(line)
         except json.JSONDecodeError as error:
-            rejects.append((label, number, line, Reason.MALFORMED_ROW.value, f"invalid JSON: {error}"))
+            rejects.append(
+                (label, number, line, Reason.MALFORMED_ROW.value, f"invalid JSON: {error}")
+            )
             continue
         if not isinstance(parsed, dict):
             rejects.append((label, number, line, Reason.MALFORMED_ROW.value, "not a JSON object"))
             continue
-        record: dict[str, object] = {name: _json_text(parsed.get(name)) for name in contract.column_names}
+        record: dict[str, object] = {
+            name: _json_text(parsed.get(name)) for name in contract.column_names
+        }
         record.update({FILE: label, LINE: number, RAW: line})
         records.append(record)
     rows = pl.DataFrame(records, schema=_text_schema(contract))
@@ -374,8 +401,10 @@ def read_parquet(export: ExportFile, contract: TableContract) -> RawBatch:
         pl.Series(RAW, raw, dtype=pl.String),
     )
     return RawBatch(
-        _conform(rows, contract), pl.DataFrame(schema=REJECT_SCHEMA),
-        {export.label: "parquet"}, {export.label: frame.height},
+        _conform(rows, contract),
+        pl.DataFrame(schema=REJECT_SCHEMA),
+        {export.label: "parquet"},
+        {export.label: frame.height},
     )
 
 

@@ -83,20 +83,25 @@ def _failures(contract: TableContract, typed: dict[str, pl.Expr]) -> dict[Reason
         if c.type != "string"
     ]
     unknown = [
-        (typed[c.name].is_not_null() & ~typed[c.name].is_in(sorted(c.codes)),
-         said(c.name) + pl.lit(" is not a known code"))
+        (
+            typed[c.name].is_not_null() & ~typed[c.name].is_in(sorted(c.codes)),
+            said(c.name) + pl.lit(" is not a known code"),
+        )
         for c in contract.columns
         if c.codes is not None
     ]
     out_of_range = []
     for c in contract.columns:
         if c.minimum is not None:
-            out_of_range.append((typed[c.name] < c.minimum, said(c.name) + pl.lit(f" < {c.minimum}")))
+            out_of_range.append(
+                (typed[c.name] < c.minimum, said(c.name) + pl.lit(f" < {c.minimum}"))
+            )
         if c.maximum is not None:
-            out_of_range.append((typed[c.name] > c.maximum, said(c.name) + pl.lit(f" > {c.maximum}")))
+            out_of_range.append(
+                (typed[c.name] > c.maximum, said(c.name) + pl.lit(f" > {c.maximum}"))
+            )
     date_order = [
-        (typed[o.later] < typed[o.earlier],
-         said(o.later) + pl.lit(" before ") + said(o.earlier))
+        (typed[o.later] < typed[o.earlier], said(o.later) + pl.lit(" before ") + said(o.earlier))
         for o in contract.date_orders
     ]
     return {
@@ -159,8 +164,10 @@ def _mark_duplicates(
     return (
         with_keys.join(copies, on="__order", how="left")
         .with_columns(
-            pl.when(pl.col("__copy") > 0).then(pl.lit(Reason.DUPLICATE.value))
-            .otherwise(pl.col(REASON)).alias(REASON),
+            pl.when(pl.col("__copy") > 0)
+            .then(pl.lit(Reason.DUPLICATE.value))
+            .otherwise(pl.col(REASON))
+            .alias(REASON),
             pl.when(pl.col("__copy") > 0).then(described).otherwise(pl.col(DETAIL)).alias(DETAIL),
         )
         .sort("__order")

@@ -34,7 +34,11 @@ def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltScenar
     """The default scenario at demo scale, generated, built and published once."""
     from pipelines.build import run_build
 
-    paths = data_paths(tmp_path_factory.mktemp("demo_data")).ensure()
+    reuse = os.environ.get("COCKPIT_TEST_REUSE_DIR")  # developers: keep one build across runs
+    if reuse and (Path(reuse) / "warehouse" / "cockpit.duckdb").exists():
+        yield BuiltScenario(data_paths(reuse), True, True)
+        return
+    paths = data_paths(reuse or tmp_path_factory.mktemp("demo_data")).ensure()
     generate(paths.landing, scale="demo", progress=False)
     saved = dict(os.environ)
     try:

@@ -22,7 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from cockpit.formatting import format_value  # noqa: E402
+from cockpit.formatting import MISSING, format_value  # noqa: E402
 from cockpit.i18n import STRINGS  # noqa: E402
 from cockpit.views.overview import KEY_COUNTY, overview_categories  # noqa: E402
 from cockpit.widgets import widget_key  # noqa: E402
@@ -53,14 +53,20 @@ def _tiles(data_dir: Path) -> pd.DataFrame:
 def _expected_metrics(
     data_dir: Path, geo_code: str, lang: str = "zh", department: str = "ALL"
 ) -> list[tuple[str, str]]:
-    """(label, formatted value) per tile for the latest month of one slice, from the snapshot."""
+    """(label, formatted value) per tile for one slice, from the snapshot.
+
+    The default month is the latest one starting on or before ``meta.build_info.data_as_of``
+    (later months hold only forward-dated events such as next month's deadlines).
+    """
     with _snapshot(data_dir) as con:
         values = con.execute(
             """
             select category_code, value from indicators.values
             where period_grain = 'month' and geo_code = ? and department_code = ?
               and period_start = (select max(period_start) from indicators.values
-                                  where period_grain = 'month')
+                                  where period_grain = 'month'
+                                    and period_start <= (select max(data_as_of)
+                                                         from meta.build_info))
             """,
             [geo_code, department],
         ).df()
@@ -166,7 +172,9 @@ def test_swapped_snapshot_is_reread(
     shutil.copy(published_data_dir / SNAPSHOT, live)
     at = _run_app(tmp_path, monkeypatch)
     before = _shown_metrics(at)
-    first = _tiles(tmp_path).iloc[0]
+    # Change a tile that shows a number, so the change is visible whatever the scenario.
+    shown = next(i for i, (_, value) in enumerate(before) if value != MISSING)
+    category = _tiles(tmp_path).iloc[shown]
     staged = live.with_suffix(".next")
     shutil.copy(live, staged)
     con = duckdb.connect(str(staged))
@@ -174,7 +182,7 @@ def test_swapped_snapshot_is_reread(
         con.execute(
             """update indicators.values set value = coalesce(value, 0) * 2 + 7
                where category_code = ? and geo_code = '330800' and department_code = 'ALL'""",
-            [first["category_code"]],
+            [category["category_code"]],
         )
     finally:
         con.close()
@@ -183,4 +191,32 @@ def test_swapped_snapshot_is_reread(
     assert not at.exception
     after = _shown_metrics(at)
     assert after == _expected_metrics(tmp_path, "330800")
-    assert after[0] != before[0] and after[1:] == before[1:]
+    assert after[shown] != before[shown]
+    assert after[:shown] + after[shown + 1 :] == before[:shown] + before[shown + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("value", "measure", "unit", "shown"),
+    [
+        (0.9321, "ratio", "%", "93.2%"),
+        (1328.0, "count", "件", "1,328 件"),
+        (4.9612, "mean", "天", "4.96 天"),
+        (347.04, "sum", "万元", "347.0 万元"),
+        (float("nan"), "ratio", "%", MISSING),
+        (None, "count", "件", MISSING),
+    ],
+)
+def test_format_value(value: float | None, measure: str, unit: str, shown: str) -> None:
+    assert format_value(value, measure, unit) == shown
+
+
+def test_user_text_is_bound_not_spliced(
+    published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hostile filter value is a parameter: it matches nothing and runs nothing."""
+    from cockpit import data
+
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(published_data_dir))
+    hostile = "330800' or 1=1 --"
+    assert data.load_latest_values(geo_code=hostile).empty
+    assert not data.load_latest_values().empty

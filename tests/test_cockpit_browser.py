@@ -30,8 +30,12 @@ from cockpit.views.overview import overview_categories  # noqa: E402
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 STARTUP_SECONDS = 60
 RENDER_MS = 60_000
@@ -72,13 +76,24 @@ def cockpit_url(
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {**os.environ, "COCKPIT_DATA_DIR": str(published_data_dir)}
     command = [
-        sys.executable, "-m", "streamlit", "run", "cockpit/app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "cockpit/app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=sink,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base_url, process, log)
@@ -137,7 +152,8 @@ def _wait_for_tiles(page: Page, codes: list[str], names: list[str]) -> None:
                 .map(e => e.innerText.trim());
             return names.every((name, i) => shown[i] === name);
         }""",
-        arg=names, timeout=RENDER_MS,
+        arg=names,
+        timeout=RENDER_MS,
     )
     page.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
@@ -152,8 +168,8 @@ def _assert_no_exception(page: Page) -> None:
 def _screenshot(page: Page, name: str) -> Path:
     """Grow the viewport to the content so the whole page is captured, then shoot."""
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
-        "[data-testid=\"stMainBlockContainer\"]')].map(e => e.scrollHeight), 1000)"
+        '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
+        '[data-testid="stMainBlockContainer"]\')].map(e => e.scrollHeight), 1000)'
     )
     page.set_viewport_size({"width": 1600, "height": min(int(height) + 80, 8000)})
     page.wait_for_timeout(800)
@@ -163,32 +179,35 @@ def _screenshot(page: Page, name: str) -> Path:
     return target
 
 
-def test_overview_renders_in_chinese(browser: Browser, cockpit_url: str,
-                                     expected: dict[str, list[str]]) -> None:
+def test_overview_renders_in_chinese(
+    browser: Browser, cockpit_url: str, expected: dict[str, list[str]]
+) -> None:
     page = _open_overview(browser, cockpit_url)
     try:
         _wait_for_tiles(page, expected["codes"], expected["name_zh"])
-        page.get_by_text("全市总览").first.wait_for(timeout=RENDER_MS)
+        page.get_by_text(STRINGS["overview.title"]["zh"]).first.wait_for(timeout=RENDER_MS)
         _assert_no_exception(page)
         assert _screenshot(page, "overview_zh.png").stat().st_size > 10_000
     finally:
         page.close()
 
 
-def test_overview_switches_to_english(browser: Browser, cockpit_url: str,
-                                      expected: dict[str, list[str]]) -> None:
+def test_overview_switches_to_english(
+    browser: Browser, cockpit_url: str, expected: dict[str, list[str]]
+) -> None:
     page = _open_overview(browser, cockpit_url)
     try:
         _wait_for_tiles(page, expected["codes"], expected["name_zh"])
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("English", exact=True).click()
-        page.get_by_text("City overview").first.wait_for(timeout=RENDER_MS)
+        page.get_by_text(STRINGS["overview.title"]["en"]).first.wait_for(timeout=RENDER_MS)
         _wait_for_tiles(page, expected["codes"], expected["name_en"])
         # The filters' displayed choices must follow the language too, not keep "全市".
         page.wait_for_function(
             """label => [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
                 .some(input => input.value === label)""",
-            arg=STRINGS["filter.city_all"]["en"], timeout=RENDER_MS,
+            arg=STRINGS["filter.city_all"]["en"],
+            timeout=RENDER_MS,
         )
         _assert_no_exception(page)
         assert _screenshot(page, "overview_en.png").stat().st_size > 10_000

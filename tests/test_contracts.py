@@ -23,13 +23,26 @@ DAY = dt.date(2021, 3, 4)
 
 def task_row(**overrides: str) -> dict[str, str]:
     row = {
-        "task_id": "JC2021030400001", "plan_id": "PL2021-017", "entity_uscc": "91330802MA2ABCDE1X",
-        "entity_name": "衢州市柯城区味道餐饮店", "county_code": "330802", "town_code": "330802005",
-        "dept_code": "SCJG", "joint_dept_codes": "STHJ;ZHZF", "is_joint": "1",
-        "task_source": "WARNING", "inspect_mode": "ONSITE", "inspected_date": "2021-03-04",
-        "result_code": "RECTIFY", "finding_count": "2", "rectify_deadline": "2021-03-18",
-        "rectified_date": "", "inspector_name": "王建国", "latitude": "28.97",
-        "longitude": "118.87", "updated_at": "2021-03-04 10:31:00",
+        "task_id": "JC2021030400001",
+        "plan_id": "PL2021-017",
+        "entity_uscc": "91330802MA2ABCDE1X",
+        "entity_name": "衢州市柯城区味道餐饮店",
+        "county_code": "330802",
+        "town_code": "330802005",
+        "dept_code": "SCJG",
+        "joint_dept_codes": "STHJ;ZHZF",
+        "is_joint": "1",
+        "task_source": "WARNING",
+        "inspect_mode": "ONSITE",
+        "inspected_date": "2021-03-04",
+        "result_code": "RECTIFY",
+        "finding_count": "2",
+        "rectify_deadline": "2021-03-18",
+        "rectified_date": "",
+        "inspector_name": "王建国",
+        "latitude": "28.97",
+        "longitude": "118.87",
+        "updated_at": "2021-03-04 10:31:00",
     }
     row.update(overrides)
     return row
@@ -37,12 +50,24 @@ def task_row(**overrides: str) -> dict[str, str]:
 
 def case_row(**overrides: object) -> dict[str, object]:
     row: dict[str, object] = {
-        "case_no": "衢柯综执罚〔2021〕0001号", "clue_id": "XS-1", "clue_source": "INSPECTION",
-        "dept_code": "ZHZF", "county_code": "330802", "town_code": "330802005",
-        "entity_uscc": "91330802MA2ABCDE1X", "party_name": "李四", "party_id_no": None,
-        "party_phone": "13912345678", "procedure": "GENERAL", "case_status": "DECIDED",
-        "filed_date": "2021-01-10", "decided_date": "2021-03-04", "closed_date": None,
-        "decision_type": "PENALTY", "fine_amount": 5000, "updated_at": "2021-03-04 16:00:00",
+        "case_no": "衢柯综执罚〔2021〕0001号",
+        "clue_id": "XS-1",
+        "clue_source": "INSPECTION",
+        "dept_code": "ZHZF",
+        "county_code": "330802",
+        "town_code": "330802005",
+        "entity_uscc": "91330802MA2ABCDE1X",
+        "party_name": "李四",
+        "party_id_no": None,
+        "party_phone": "13912345678",
+        "procedure": "GENERAL",
+        "case_status": "DECIDED",
+        "filed_date": "2021-01-10",
+        "decided_date": "2021-03-04",
+        "closed_date": None,
+        "decision_type": "PENALTY",
+        "fine_amount": 5000,
+        "updated_at": "2021-03-04 16:00:00",
     }
     row.update(overrides)
     return row
@@ -108,8 +133,12 @@ def test_truncated_line_and_bad_bytes_keep_their_raw_text(tmp_path: Path) -> Non
     data = path.read_bytes() + b"JC-CUT,PL1,9133\n" + b"JC-BYTES,PL1,\xff\xfe,x\n"
     path.write_bytes(data)
     _, batch = read_one(TASKS, path)
-    quarantined = {line: (reason, text) for line, text, reason in
-                   batch.quarantined.select("_source_line", "_raw", "reason_code").iter_rows()}
+    quarantined = {
+        line: (reason, text)
+        for line, text, reason in batch.quarantined.select(
+            "_source_line", "_raw", "reason_code"
+        ).iter_rows()
+    }
     assert quarantined[4] == ("MALFORMED_ROW", "JC-CUT,PL1,9133")
     assert quarantined[5][0] == "BAD_ENCODING" and quarantined[5][1].startswith("JC-BYTES")
     assert batch.loaded.height == 2
@@ -145,14 +174,17 @@ def test_batch_of_files_keeps_each_files_lines_and_duplicates_apart(tmp_path: Pa
     assert load.loaded.select("_partition_date", "_source_line", "task_id").sort(
         "_partition_date", "_source_line"
     ).rows() == [
-        (days[0], 2, "JC2021030400001"), (days[0], 4, "JC-Y"),
-        (days[1], 2, "JC2021030400001"), (days[1], 4, "JC-Y"),
+        (days[0], 2, "JC2021030400001"),
+        (days[0], 4, "JC-Y"),
+        (days[1], 2, "JC2021030400001"),
+        (days[1], 4, "JC-Y"),
     ]
     assert load.quarantined.select("_partition_date", "_source_line", "reason_code").sort(
         "_partition_date"
     ).rows() == [(days[0], 3, "UNKNOWN_CODE"), (days[1], 3, "UNKNOWN_CODE")]
     assert [(f.encoding, f.landed, f.loaded, f.quarantined) for f in load.files] == [
-        ("utf-8", 3, 2, 1), ("gbk", 3, 2, 1),
+        ("utf-8", 3, 2, 1),
+        ("gbk", 3, 2, 1),
     ]
 
 
@@ -167,7 +199,10 @@ def test_jsonl_defects(tmp_path: Path) -> None:
     path = tmp_path / "cases.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert reasons_by_line(CASES, path) == {
-        2: "DATE_ORDER", 3: "BAD_TYPE", 4: "MALFORMED_ROW", 5: "UNKNOWN_CODE",
+        2: "DATE_ORDER",
+        3: "BAD_TYPE",
+        4: "MALFORMED_ROW",
+        5: "UNKNOWN_CODE",
     }
 
 

@@ -19,6 +19,7 @@ from cockpit.components import (
     is_stale,
     render_tile,
     status_summary_html,
+    tile_status,
 )
 from cockpit.i18n import Lang, current_lang, month_label, pick, t
 from cockpit.widgets import coded_selectbox
@@ -63,8 +64,10 @@ def render() -> None:
 
 def overview_categories(catalog: pd.DataFrame) -> pd.DataFrame:
     """Categories tagged for this cockpit; the whole catalogue if none is tagged yet."""
-    tagged = catalog["cockpits"].fillna("").map(
-        lambda ids: COCKPIT_ID in {part.strip() for part in str(ids).split(";")}
+    tagged = (
+        catalog["cockpits"]
+        .fillna("")
+        .map(lambda ids: COCKPIT_ID in {part.strip() for part in str(ids).split(";")})
     )
     chosen = catalog[tagged] if tagged.any() else catalog
     return chosen.reset_index(drop=True)
@@ -83,12 +86,14 @@ def build_tiles(
         code = category["category_code"]
         history = trends[(trends["category_code"] == code) & (trends["period_start"] <= until)]
         before = history.loc[history["period_start"] == previous, "value"]
-        tiles.append(TileData(
-            category=category,
-            current=current.get(code),
-            previous_value=None if before.empty else before.iloc[-1],
-            history=history.tail(TREND_MONTHS).reset_index(drop=True),
-        ))
+        tiles.append(
+            TileData(
+                category=category,
+                current=current.get(code),
+                previous_value=None if before.empty else before.iloc[-1],
+                history=history.tail(TREND_MONTHS).reset_index(drop=True),
+            )
+        )
     return tiles
 
 
@@ -117,26 +122,36 @@ def _filters(periods: list[date], lang: Lang) -> Slice:
     }
     period_col, county_col, dept_col = st.columns([1, 1, 1.4])
     period = coded_selectbox(
-        period_col, t("filter.period", lang), periods,
-        lambda d: month_label(d.year, d.month, lang), KEY_PERIOD, lang,
+        period_col,
+        t("filter.period", lang),
+        periods,
+        lambda d: month_label(d.year, d.month, lang),
+        KEY_PERIOD,
+        lang,
     )
     county = coded_selectbox(
-        county_col, t("filter.county", lang), [data.CITY_CODE, *county_names],
-        lambda code: county_names.get(code, t("filter.city_all", lang)), KEY_COUNTY, lang,
+        county_col,
+        t("filter.county", lang),
+        [data.CITY_CODE, *county_names],
+        lambda code: county_names.get(code, t("filter.city_all", lang)),
+        KEY_COUNTY,
+        lang,
     )
     department = coded_selectbox(
-        dept_col, t("filter.department", lang), [data.ALL_DEPARTMENTS, *dept_names],
-        lambda code: dept_names.get(code, t("filter.dept_all", lang)), KEY_DEPARTMENT, lang,
+        dept_col,
+        t("filter.department", lang),
+        [data.ALL_DEPARTMENTS, *dept_names],
+        lambda code: dept_names.get(code, t("filter.dept_all", lang)),
+        KEY_DEPARTMENT,
+        lang,
     )
     level = "city" if county == data.CITY_CODE else "county"
     return Slice(period, level, county, department)
 
+
 def _summary(tiles: list[TileData], lang: Lang) -> None:
     """RAG counts, then the critical indicators that are off target, named."""
-    statuses = [
-        "none" if tile.current is None else str(tile.current["status"] or "none")
-        for tile in tiles
-    ]
+    statuses = [tile_status(tile) for tile in tiles]
     st.markdown(status_summary_html(statuses, lang), unsafe_allow_html=True)
     off = [
         pick(tile.category, "name", lang)
@@ -144,14 +159,16 @@ def _summary(tiles: list[TileData], lang: Lang) -> None:
         if status == "red" and bool(tile.category["is_critical"])
     ]
     if off:
-        st.error(f"**{t('summary.critical_off', lang)}**：" + "、".join(off),
-                 icon=":material/priority_high:")
+        st.error(
+            f"**{t('summary.critical_off', lang)}**：" + "、".join(off),
+            icon=":material/priority_high:",
+        )
 
 
 def _grid(tiles: list[TileData], lang: Lang) -> None:
     """Tiles in rows of four, so a row reads as one line of the leader's report."""
     for start in range(0, len(tiles), GRID_COLUMNS):
-        row = tiles[start:start + GRID_COLUMNS]
+        row = tiles[start : start + GRID_COLUMNS]
         for column, tile in zip(st.columns(GRID_COLUMNS), row, strict=False):
             with column:
                 render_tile(tile, lang)

@@ -1,0 +1,145 @@
+"""Benchmark: ``python -m pipelines.bench --scale full`` (``make bench``).
+
+Times the stages a nightly refresh runs, each in its own process so peak memory is the
+stage's own, beside the physical limit (a bare DuckDB load of the same files), and appends
+the figures to ``docs/benchmarks.md`` with the machine and commit they were measured on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.publish import git_commit
+from sources.config import REPO_ROOT, data_paths
+
+RESULTS = REPO_ROOT / "docs" / "benchmarks.md"
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    wall_s: float
+    cpu_s: float
+    peak_rss_mib: float
+
+
+def run_stage(name: str, command: list[str], env: dict[str, str]) -> Stage:
+    """Run one stage as a child process; CPU and peak memory come from its rusage."""
+    started = time.perf_counter()
+    pid = subprocess.Popen(command, env=env, cwd=REPO_ROOT).pid
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{name} failed: {' '.join(command)}")
+    return Stage(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def bare_load(landing: Path) -> Stage:
+    """The physical limit: DuckDB reading every landed file into tables, no validation."""
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    with tempfile.TemporaryDirectory() as scratch, duckdb.connect(f"{scratch}/bare.duckdb") as con:
+        for system in sorted(p for p in landing.iterdir() if p.is_dir()):
+            for pattern, reader in (
+                ("csv", "read_csv"),
+                ("jsonl", "read_json"),
+                ("parquet", "read_parquet"),
+            ):
+                files = sorted(system.glob(f"*/*.{pattern}"))
+                if not files:
+                    continue
+                options = (
+                    ", ignore_errors = true, encoding = 'latin-1'"
+                    if pattern == "csv"
+                    else (", ignore_errors = true" if pattern == "jsonl" else "")
+                )
+                con.execute(
+                    f"create table {system.name}_{pattern} as select * from "
+                    f"{reader}(?{options}, union_by_name = true)",
+                    [[str(f) for f in files]],
+                )
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Stage("bare DuckDB load", time.perf_counter() - started, cpu, after.ru_maxrss / 1024)
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{cores} cores, {memory_gib:.0f} GiB, load average {load}"
+
+
+def report(scale: str, stages: list[Stage], records: str) -> str:
+    lines = [
+        f"\n## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · scale `{scale}` · "
+        f"commit `{git_commit()}`",
+        "",
+        f"Machine: {machine()}. Command: `make bench SCALE={scale}`.",
+        "",
+        "| stage | wall s | CPU s | peak RSS MiB |",
+        "|---|---:|---:|---:|",
+        *(f"| {s.name} | {s.wall_s:.1f} | {s.cpu_s:.1f} | {s.peak_rss_mib:.0f} |" for s in stages),
+        "",
+        f"Records generated: {records}",
+    ]
+    bare = next((s for s in stages if s.name.startswith("bare")), None)
+    build = next((s for s in stages if s.name.startswith("full build")), None)
+    if bare and build and bare.wall_s:
+        lines.append(f"Full build ÷ bare load: {build.wall_s / bare.wall_s:.1f}×")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.bench", description=__doc__)
+    parser.add_argument("--scale", default="demo", choices=["demo", "full"])
+    parser.add_argument("--data-dir", help="scratch data directory (default: a temporary one)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        paths = data_paths(args.data_dir or scratch).ensure()
+        env = {**os.environ, "COCKPIT_DATA_DIR": str(paths.root)}
+        python = sys.executable
+        stages = [
+            run_stage(
+                "generation",
+                [
+                    python,
+                    "-m",
+                    "sources.simulator",
+                    "generate",
+                    "--scale",
+                    args.scale,
+                    "--landing",
+                    str(paths.landing),
+                ],
+                env,
+            ),
+        ]
+        stages.append(bare_load(paths.landing))
+        stages.append(
+            run_stage(
+                "full build (ingest → dbt → publish)", [python, "-m", "pipelines", "build"], env
+            )
+        )
+        manifest = paths.root / "simulator" / "manifest.json"
+        records = manifest.read_text(encoding="utf-8") if manifest.exists() else "see generator"
+        text = report(args.scale, stages, " ".join(records.split())[:400])
+    print(text)
+    with RESULTS.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Orchestration: the code location loads, the schedule picks the right day, publish is gated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.publish import PublishBlocked, publish_snapshot
+from pipelines.schedules import daily_ingest_schedule, publish_request_for
+from sources.config import REPO_ROOT
+
+
+def test_workspace_loads_without_errors(tmp_path: Path) -> None:
+    """What `dagster dev -w workspace.yaml` loads: validated by Dagster's own CLI."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "COCKPIT_DATA_DIR": str(tmp_path / "data"),
+    }
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "definitions",
+            "validate",
+            "-w",
+            "workspace.yaml",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_asset_graph_runs_from_landing_to_snapshot() -> None:
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    upstream: set[dg.AssetKey] = set()
+    frontier = [dg.AssetKey(["published", "cockpit_snapshot"])]
+    while frontier:
+        parents = graph.get(frontier.pop()).parent_keys
+        frontier.extend(parents - upstream)
+        upstream |= parents
+    assert {
+        dg.AssetKey(["raw", "inspection_tasks"]),
+        dg.AssetKey(["raw", "enforcement_cases"]),
+        dg.AssetKey(["staging", "stg_enforcement__cases"]),
+        dg.AssetKey(["marts", "fct_cases"]),
+        dg.AssetKey(["indicators", "values"]),
+    } <= upstream
+
+
+def test_daily_schedule_ingests_the_day_that_ended_in_city_time() -> None:
+    from pipelines.definitions import defs
+
+    # 01:30 on 2022-06-21 in UTC is 09:30 in Shanghai: the last complete city day is 06-20.
+    tick = dt.datetime(2022, 6, 21, 1, 30, tzinfo=ZoneInfo("UTC"))
+    context = dg.build_schedule_context(scheduled_execution_time=tick, repository_def=None)
+    requests = list(daily_ingest_schedule.evaluate_tick(context).run_requests or [])
+    assert [request.partition_key for request in requests] == ["2022-06-20"]
+    assert daily_ingest_schedule.execution_timezone == "Asia/Shanghai"
+    assert defs.get_schedule_def("daily_ingest_schedule") is daily_ingest_schedule
+
+
+def test_publish_after_ingest_requests_one_run_per_ingest_run() -> None:
+    run = dg.DagsterRun(job_name="daily_ingest", run_id="abc")
+    request = publish_request_for(run)
+    assert request.run_key == "after-abc" and request.tags["triggered_by_run"] == "abc"
+
+
+def _build_database(path: Path, failed_blocking: bool) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts; create schema quality; create schema meta")
+        con.execute(
+            "create table marts.dim_geography as select '330800' as geo_code, "
+            "'city' as geo_level, '衢州市' as name_zh"
+        )
+        con.execute(
+            "create table meta.ingest_files as select date '2022-06-30' as "
+            "partition_date, 5 as loaded"
+        )
+        con.execute(
+            "create table quality.check_results as select 'raw/x' as asset_key, "
+            "timestamp '2022-07-01 02:00' as checked_at, 'error' as severity, "
+            "? as success, 'ExpectTableRowCountToBeBetween' as expectation",
+            [not failed_blocking],
+        )
+
+
+def test_blocked_publish_keeps_the_served_snapshot(tmp_path: Path) -> None:
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    _build_database(build, failed_blocking=False)
+    publish_snapshot(build, served)
+    first = served.stat().st_ino
+    build.unlink()
+    _build_database(build, failed_blocking=True)
+    with pytest.raises(PublishBlocked, match="ExpectTableRowCountToBeBetween"):
+        publish_snapshot(build, served)
+    assert served.stat().st_ino == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build.duckdb", "cockpit.duckdb"]
+    with duckdb.connect(str(served), read_only=True) as con:
+        assert con.execute("select data_as_of from meta.build_info").fetchone() == (
+            dt.date(2022, 6, 30),
+        )
+
+
+def test_publish_replaces_the_snapshot_atomically(tmp_path: Path) -> None:
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    _build_database(build, failed_blocking=False)
+    publish_snapshot(build, served)
+    reader = duckdb.connect(str(served), read_only=True)  # a cockpit holding the old file
+    try:
+        old_inode = served.stat().st_ino
+        summary = publish_snapshot(build, served)
+        assert served.stat().st_ino != old_inode
+        assert reader.execute("select count(*) from marts.dim_geography").fetchone() == (1,)
+        assert summary.tables["marts.dim_geography"] == 1
+    finally:
+        reader.close()
