@@ -41,6 +41,9 @@ class Stream(IntEnum):
     ENFORCEMENT = 5
     DEFECTS = 6
     ENCODING = 7
+    ORGANISATION = 8
+    ITEMS = 9
+    DRONES = 10
 
 
 @dataclass(frozen=True)
