@@ -13,6 +13,7 @@ from pipelines.schedules import (
     publish_after_ingest,
     transform_and_publish_job,
 )
+from pipelines.sensors import landing_zone_sensor
 from pipelines.transform import dbt_resource, warehouse_models
 
 defs = dg.Definitions(
@@ -20,7 +21,7 @@ defs = dg.Definitions(
     resources={"warehouse": Warehouse(), "dbt": dbt_resource()},
     jobs=[daily_ingest_job, transform_and_publish_job],
     schedules=[daily_ingest_schedule],
-    sensors=[publish_after_ingest],
+    sensors=[publish_after_ingest, landing_zone_sensor],
     # DuckDB admits one writer: steps of a run execute one after another in one process.
     executor=dg.in_process_executor,
 )

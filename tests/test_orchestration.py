@@ -131,3 +131,25 @@ def test_publish_replaces_the_snapshot_atomically(tmp_path: Path) -> None:
         assert summary.tables["marts.dim_geography"] == 1
     finally:
         reader.close()
+
+
+def test_landing_sensor_requests_each_new_day_once(tmp_path: Path) -> None:
+    from pipelines.resources import Warehouse
+    from pipelines.sensors import landing_zone_sensor
+
+    landing = tmp_path / "landing"
+    for day in ("2022-06-19", "2022-06-20"):
+        (landing / "inspection" / day).mkdir(parents=True)
+    (landing / "enforcement" / "2022-06-20").mkdir(parents=True)
+    warehouse = Warehouse(data_dir=str(tmp_path))
+
+    def tick(cursor: str | None) -> dg.SensorResult:
+        context = dg.build_sensor_context(cursor=cursor, resources={"warehouse": warehouse})
+        return landing_zone_sensor(context)
+
+    first = tick(None)
+    assert [r.partition_key for r in first.run_requests] == ["2022-06-19", "2022-06-20"]
+    assert tick(first.cursor).run_requests == []
+    (landing / "enforcement" / "2022-06-21").mkdir()
+    third = tick(first.cursor)
+    assert [r.partition_key for r in third.run_requests] == ["2022-06-21"]

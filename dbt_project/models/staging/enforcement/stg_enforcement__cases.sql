@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'enforcement_cases') }}
+    select * from {{ source('enforcement', 'cases') }}
 ),
 
 latest as (

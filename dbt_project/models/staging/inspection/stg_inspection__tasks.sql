@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'inspection_tasks') }}
+    select * from {{ source('inspection', 'tasks') }}
 ),
 
 latest as (
