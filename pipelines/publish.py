@@ -17,6 +17,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.resources import Warehouse
+from pipelines.transform import warehouse_models
 from sources.config import REPO_ROOT
 
 # Schemas copied into the snapshot. Staging, raw and quarantine stay in the build database:
@@ -135,14 +136,8 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, published_at: dt.datetime)
 
 @dg.asset(
     key=dg.AssetKey(["published", "cockpit_snapshot"]),
-    deps=[
-        dg.AssetKey(["indicators", "values"]),
-        dg.AssetKey(["indicators", "catalog"]),
-        dg.AssetKey(["marts", "fct_inspection_tasks"]),
-        dg.AssetKey(["marts", "fct_cases"]),
-        dg.AssetKey(["marts", "dim_geography"]),
-        dg.AssetKey(["marts", "dim_department"]),
-    ],
+    # every dbt model whose schema is published: adding a mart adds it to the snapshot
+    deps=[key for key in warehouse_models.keys if key.path[0] in PUBLISHED_SCHEMAS],
     group_name="publish",
     kinds={"duckdb"},
     description="The read-only snapshot the cockpits and auditors open (cockpit.duckdb).",

@@ -8,18 +8,18 @@
 {#- Fact models the catalogue may read. dbt must know a model's dependencies before it can read
     the catalogue, so they are declared here; a test checks every catalogued fact is listed. -#}
 {% macro indicator_fact_models() -%}
-    {{ return(['fct_inspection_tasks', 'fct_cases']) }}
+    {{ return(['fct_inspection_tasks', 'fct_cases', 'fct_entity_inspection_months']) }}
 {%- endmacro %}
 
 {% macro indicator_catalog_rows() -%}
     {%- set query -%}
         select
-            category_code, fact_model, date_column, measure,
+            category_code, fact_model, date_column, measure, slice_by_department,
             numerator_expr, numerator_filter,
             coalesce(denominator_expr, '') as denominator_expr,
             coalesce(denominator_filter, '') as denominator_filter
         from {{ ref('catalog') }}
-        order by fact_model, date_column, display_order, category_code
+        order by fact_model, date_column, slice_by_department, display_order, category_code
     {%- endset -%}
     {%- if execute -%}
         {{ return(run_query(query).rows) }}
@@ -28,20 +28,22 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The slices every category is computed at: city, county and town, each for all departments
-    and for each department. -#}
-{% macro indicator_grouping_sets(period) -%}
+{#- The slices a category is computed at: city, county and town, for all departments and,
+    where the catalogue says the fact has a department, for each department. -#}
+{% macro indicator_grouping_sets(period, by_department) -%}
     grouping sets (
         ({{ period }}),
         ({{ period }}, county_code),
-        ({{ period }}, county_code, town_code),
+        ({{ period }}, county_code, town_code)
+        {%- if by_department %},
         ({{ period }}, department_code),
         ({{ period }}, county_code, department_code),
         ({{ period }}, county_code, town_code, department_code)
+        {%- endif %}
     )
 {%- endmacro %}
 
-{% macro indicator_aggregate(fact_model, date_column, categories) -%}
+{% macro indicator_aggregate(fact_model, date_column, by_department, categories) -%}
     select
         cast(date_trunc('month', {{ date_column }}) as date) as period_start,
         case
@@ -54,8 +56,11 @@
             when grouping(town_code) = 1 then county_code
             else town_code
         end as geo_code,
+        {% if by_department -%}
         case when grouping(department_code) = 1 then 'ALL' else department_code end
-            as department_code
+        {%- else -%}
+        'ALL'
+        {%- endif %} as department_code
         {%- for category in categories %},
         coalesce(sum(case when {{ category.numerator_filter }} then {{ category.numerator_expr }} end), 0)
             as "n_{{ category.category_code }}"
@@ -66,7 +71,7 @@
         {%- endfor %}
     from {{ ref(fact_model) }}
     where {{ date_column }} is not null
-    group by {{ indicator_grouping_sets("cast(date_trunc('month', " ~ date_column ~ ") as date)") }}
+    group by {{ indicator_grouping_sets("cast(date_trunc('month', " ~ date_column ~ ") as date)", by_department) }}
 {%- endmacro %}
 
 {% macro indicator_long(passes) -%}
@@ -97,10 +102,12 @@
     {%- set passes = [] -%}
     {%- set seen = {} -%}
     {%- for row in indicator_catalog_rows() -%}
-        {%- set pass_key = row.fact_model ~ '|' ~ row.date_column -%}
+        {%- set pass_key = row.fact_model ~ '|' ~ row.date_column ~ '|' ~ row.slice_by_department -%}
         {%- if pass_key not in seen -%}
             {%- do seen.update({pass_key: passes | length}) -%}
-            {%- do passes.append({'fact_model': row.fact_model, 'date_column': row.date_column, 'categories': []}) -%}
+            {%- do passes.append({
+                'fact_model': row.fact_model, 'date_column': row.date_column,
+                'by_department': row.slice_by_department, 'categories': []}) -%}
         {%- endif -%}
         {%- do passes[seen[pass_key]].categories.append(row) -%}
     {%- endfor -%}

@@ -16,7 +16,7 @@ city as (
 
 {% for pass in passes %}
 pass_{{ loop.index }} as (
-    {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.categories) }}
+    {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.by_department, pass.categories) }}
 ),
 {% endfor %}
 

@@ -1,0 +1,513 @@
+"""执法力量: the organisation system's teams, squads and staff, and the day each one changed.
+
+The organisation is built once per seed, independent of scale and date range: 72 teams stand
+at the start of 2020 (the comprehensive bureau, the five professional teams and the teams of
+natural resources, culture, agriculture, forestry and water); the latter merge into the
+comprehensive bureau of their area during 2020-2021 and a new "环国家公园" team is formed in
+开化, leaving 43 teams. Squads (中队) and "大镇带小乡" town units are integrated in the three
+months after the March 2022 conference. About 3,000 officers work in the teams; before the
+reform about 60% are at the front line, and officers are posted down (下沉) until 89% are by
+the figure date. Staff are residents from the range ``city.py`` reserves for staff, after the
+inspectors the inspection system uses, so they are never case parties.
+
+Every record is a ``History``: its first state and dated changes. ``export_histories`` turns
+histories into what the upstream exports: a full snapshot on the first export day and one row
+per record on each later day it changed (never two rows of a key in one file).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import groupby
+
+import numpy as np
+
+from sources import reference
+from sources.simulator import sampling
+from sources.simulator.city import INSPECTORS_PER_UNIT, N_PEOPLE, STAFF_RESERVED
+from sources.simulator.formats import Row
+from sources.simulator.world import Stream, World
+from sources.systems.organisation import SQUADS, STAFF, TEAMS
+
+FIGURE_DATE = date(2022, 6, 30)  # the day the seed article's figures describe
+EPOCH = date(2020, 1, 1)  # the organisation as it stood before the reform
+HORIZON = date(2025, 12, 31)  # events are drawn up to here; exports stop at ``end``
+LOAD_SECONDS = 30 * 60  # the initial full export is taken at 00:30
+CITY = "330800"
+DISTRICTS = ("330802", "330803")  # 柯城区, 衢江区: city-level teams post staff here
+FRONTLINE_TARGET = 0.89
+INITIAL_FRONTLINE = 0.6
+N_INITIAL_STAFF = 3_100
+HIRES_PER_YEAR = 70
+LEAVE_HAZARD = 0.03  # per year
+# Staff come after the inspectors the inspection generator draws (one team per county and
+# department), in the range city.py reserves for staff.
+STAFF_FIRST_PERSON = (N_PEOPLE - STAFF_RESERVED
+                      + INSPECTORS_PER_UNIT * len(reference.departments()) * 6)
+
+CORE = ("ZHZF", "SCJG", "STHJ", "JTYS", "WSJK", "YJGL")  # the "1+5" teams of every area
+MERGED = ("ZRZY", "WGLY", "NYNC")  # merged into the comprehensive bureau in every area
+FORESTRY_AREAS = ("330802", "330803", "330822", "330824", "330825", "330881")
+WATER_AREAS = ("330824", "330825", "330881")
+TEAM_SUFFIX = {
+    "ZHZF": "综合行政执法局", "SCJG": "市场监管执法队", "STHJ": "生态环境保护综合行政执法队",
+    "JTYS": "交通运输综合行政执法队", "WSJK": "卫生健康综合行政执法队",
+    "YJGL": "应急管理综合行政执法队", "ZRZY": "自然资源执法监察大队",
+    "WGLY": "文化市场综合行政执法队", "NYNC": "农业综合行政执法队", "LYJ": "林业行政执法大队",
+    "SLJ": "水政监察大队",
+}
+# Before "以区为主", the city posted its own teams in the two districts; renamed on this day.
+DISTRICT_NAMES = {"ZHZF": "衢州市综合行政执法局{}分局", "SCJG": "衢州市市场监督管理局{}分局执法队"}
+DISTRICT_RENAME = date(2021, 9, 1)
+PARK_TEAM = ("330824", "开化县“环国家公园”综合行政执法队", date(2022, 3, 15))
+STAFF_WEIGHT = {  # relative team sizes, city / county level
+    "CITY": {"ZHZF": 160, "SCJG": 70, "STHJ": 40, "JTYS": 60, "WSJK": 30, "YJGL": 30,
+             "ZRZY": 30, "WGLY": 20, "NYNC": 20},
+    "COUNTY": {"ZHZF": 150, "SCJG": 95, "STHJ": 30, "JTYS": 40, "WSJK": 28, "YJGL": 28,
+               "ZRZY": 28, "WGLY": 16, "NYNC": 26, "LYJ": 22, "SLJ": 14},
+}
+CITY_SQUADS = (  # the city bureau's own squads (信安湖中队 was founded during the reform)
+    ("信安湖中队", "信安街道"), ("西区中队", "花园街道"), ("巨化中队", "衢化街道"),
+    ("高铁新城中队", "荷花街道"), ("机动中队", "府山街道"), ("景区中队", "新新街道"),
+    ("南区中队", "白云街道"), ("智造新城中队", "樟潭街道"), ("东港中队", "浮石街道"),
+)
+XINANHU_FOUNDED = date(2021, 5, 20)
+TOWN_UNITS = {"330802": 5, "330803": 7, "330822": 5, "330824": 6, "330825": 6, "330881": 8}
+LATE_SQUADS, LATE_UNITS = 4, 2  # integrated after the figure date
+INTEGRATION = (date(2022, 3, 30), date(2022, 6, 27))  # "短短3个月" after the 3/29 conference
+LATE_INTEGRATION = (date(2022, 8, 1), date(2022, 12, 16))
+LEADERS = ("DIRECTOR", "DEPUTY_DIRECTOR")
+HQ_POSTS = (("DIRECTOR", 0.02), ("DEPUTY_DIRECTOR", 0.05), ("SECTION_CHIEF", 0.10),
+            ("LEGAL_REVIEWER", 0.05), ("OFFICER", 0.78))
+FRONT_POSTS = (("SQUAD_LEADER", 0.08), ("OFFICER", 0.92))
+
+
+# --- histories -------------------------------------------------------------------------------
+
+
+@dataclass
+class History:
+    """One record: the state it was created with and its dated changes."""
+
+    key: str
+    created: date
+    seconds: int  # time of day the record was created, in seconds
+    state: Row
+    patches: list[tuple[date, int, Row]] = field(default_factory=list)
+
+    def change(self, day: date, seconds: int, **values: object) -> None:
+        self.patches.append((day, seconds, values))
+
+
+def stamp(day: date, seconds: int) -> str:
+    return f"{day.isoformat()} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def export_histories(histories: list[History], start: date, end: date) -> dict[date, list[Row]]:
+    """Rows per export day: the state as of ``start`` on ``start``, then each day's change."""
+    out: dict[date, list[tuple[str, str, Row]]] = defaultdict(list)
+    for history in histories:
+        for day, row in versions(history, start, end):
+            out[day].append((str(row["updated_at"]), history.key, row))
+    return {day: [row for *_, row in sorted(rows, key=lambda r: r[:2])]
+            for day, rows in sorted(out.items())}
+
+
+def versions(history: History, start: date, end: date) -> list[tuple[date, Row]]:
+    """A record's exported rows; same-day changes collapse into one row of that day."""
+    # Stable by day: same-day changes apply in the order they happened.
+    events = sorted([(history.created, history.seconds, history.state), *history.patches],
+                    key=lambda e: e[0])
+    state: Row = {}
+    snapshot: tuple[Row, int] | None = None
+    rows: list[tuple[date, Row]] = []
+    for day, group in groupby(events, key=lambda e: e[0]):
+        if day > end:
+            break
+        changes = list(group)
+        for _, _, values in changes:
+            state.update(values)
+        seconds = max(s for _, s, _ in changes)
+        if day <= start:
+            snapshot = (dict(state), seconds if day == start else LOAD_SECONDS)
+        else:
+            rows.append((day, {**state, "updated_at": stamp(day, seconds)}))
+    if snapshot is not None:
+        rows.insert(0, (start, {**snapshot[0], "updated_at": stamp(start, snapshot[1])}))
+    return rows
+
+
+def working_day(rng: np.random.Generator, first: date, last: date, a: float = 1.0, b: float = 1.0
+         ) -> date:
+    """A working day between ``first`` and ``last`` (beta-shaped); weekends move to Monday."""
+    span = max((last - first).days, 0)
+    day = first + timedelta(days=int(round(rng.beta(a, b) * span)))
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
+def office_second(rng: np.random.Generator) -> int:
+    return int(sampling.office_seconds(rng, 1)[0])
+
+
+# --- teams -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Team:
+    team_id: str
+    name: str
+    dept: str
+    level: str
+    area: str  # county code, or the city's code for a city-level team
+    valid_from: date
+    valid_to: date | None = None
+    successor: str | None = None
+    renamed: tuple[date, str] | None = None
+
+    def active(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+def _area_names() -> dict[str, str]:
+    return {CITY: "衢州市"} | {c.code: c.name_zh for c in reference.counties()}
+
+
+def build_teams(world: World) -> list[Team]:
+    """The 72 teams of 2020, their merges over 2020-2021 and the new national-park team."""
+    rng = world.rng(Stream.ORGANISATION, 1)
+    names = _area_names()
+    teams: list[Team] = []
+    for area, place in names.items():
+        depts = CORE + MERGED + (("LYJ",) if area in FORESTRY_AREAS else ()) + (
+            ("SLJ",) if area in WATER_AREAS else ())
+        merge_day = working_day(rng, date(2020, 7, 1), date(2021, 12, 20), 2.5, 1.5)
+        other_day = working_day(rng, date(2020, 9, 1), date(2021, 12, 20), 2.0, 1.5)
+        for dept in depts:
+            team = Team(f"{area}{dept}01", place + TEAM_SUFFIX[dept], dept,
+                        "CITY" if area == CITY else "COUNTY", area,
+                        working_day(rng, date(2015, 1, 1), date(2019, 10, 31)))
+            if area in DISTRICTS and dept in DISTRICT_NAMES:
+                team.name = DISTRICT_NAMES[dept].format(place[:2])
+                team.renamed = (DISTRICT_RENAME, place + TEAM_SUFFIX[dept])
+            if dept not in CORE:
+                team.valid_to = merge_day if dept in MERGED else other_day
+                team.successor = f"{area}ZHZF01"
+            teams.append(team)
+    area, name, founded = PARK_TEAM
+    park = Team(f"{area}ZHZF02", name, "ZHZF", "COUNTY", area, founded)
+    forestry = next(t for t in teams if t.team_id == f"{area}LYJ01")
+    forestry.valid_to, forestry.successor = founded, park.team_id
+    return [*teams, park]
+
+
+def team_histories(world: World, teams: list[Team]) -> list[History]:
+    rng = world.rng(Stream.ORGANISATION, 2)
+    domains = {d.code: d.domain_code for d in reference.departments()}
+    histories = []
+    for team in teams:
+        state: Row = {
+            "team_id": team.team_id, "team_name": team.name, "department_code": team.dept,
+            "domain_code": domains[team.dept], "level": team.level,
+            "county_code": None if team.area == CITY else team.area,
+            "valid_from": team.valid_from.isoformat(), "valid_to": None,
+            "merged_into_team_id": None,
+        }
+        history = History(team.team_id, team.valid_from, office_second(rng), state)
+        if team.renamed:
+            history.change(team.renamed[0], office_second(rng), team_name=team.renamed[1])
+        if team.valid_to:
+            history.change(team.valid_to, office_second(rng), valid_to=team.valid_to.isoformat(),
+                           merged_into_team_id=team.successor)
+        histories.append(history)
+    return histories
+
+
+# --- squads and town units -------------------------------------------------------------------
+
+
+@dataclass
+class Squad:
+    squad_id: str
+    name: str
+    team_id: str
+    kind: str
+    county: str
+    town: str
+    covered: tuple[str, ...]
+    established: date
+    integrated: date | None
+
+    def exists(self, day: date) -> bool:
+        """A squad exists from its founding; a town unit from its integration."""
+        if self.kind == "TOWN_UNIT":
+            return self.integrated is not None and self.integrated <= day
+        return self.established <= day
+
+
+def _short(town: str) -> str:
+    for suffix in ("畲族乡", "街道", "镇", "乡"):
+        if town.endswith(suffix):
+            return town[: -len(suffix)]
+    return town
+
+
+def _integration_days(rng: np.random.Generator, n: int, late: int) -> list[date]:
+    """Integration days of ``n`` units in the 2022 window, ``late`` of them after it."""
+    is_late = set(rng.choice(n, size=late, replace=False).tolist())
+    return [working_day(rng, *(LATE_INTEGRATION if i in is_late else INTEGRATION)) for i in range(n)]
+
+
+def build_squads(world: World) -> list[Squad]:
+    """70 comprehensive squads, 12 transport squads and 37 town units (35 by the figure date)."""
+    rng = world.rng(Stream.ORGANISATION, 3)
+    by_name = {t.name_zh: t for t in reference.towns()}
+    squads: list[Squad] = []
+    for name, town in CITY_SQUADS:
+        place = by_name[town]
+        founded = XINANHU_FOUNDED if name == "信安湖中队" else working_day(
+            rng, date(2016, 1, 1), date(2019, 6, 30))
+        squads.append(Squad(f"{CITY}SQ{len(squads) + 1:03d}", f"衢州市综合行政执法局{name}",
+                            f"{CITY}ZHZF01", "SQUAD", place.parent_code, place.code, (),
+                            founded, None))
+    names = _area_names()
+    for county in reference.counties():
+        code, towns = county.code, reference.towns(county.code)
+        for n, town in enumerate(t for t in towns if not t.name_zh.endswith("乡")):
+            squads.append(Squad(f"{code}SQ{n + 1:03d}",
+                                f"{names[code]}综合行政执法{_short(town.name_zh)}中队",
+                                f"{code}ZHZF01", "SQUAD", code, town.code, (),
+                                working_day(rng, date(2016, 1, 1), date(2019, 10, 31)), None))
+    for day, squad in zip(_integration_days(rng, len(squads), LATE_SQUADS), squads, strict=True):
+        squad.integrated = day
+    for county in reference.counties():
+        code, towns = county.code, reference.towns(county.code)
+        for n in (1, 2):
+            town = [t for t in towns if not t.name_zh.endswith("乡")][n - 1]
+            squads.append(Squad(f"{code}JT{n:03d}",
+                                f"{names[code]}交通运输综合行政执法队第{'一二'[n - 1]}中队",
+                                f"{code}JTYS01", "SQUAD", code, town.code, (),
+                                working_day(rng, date(2016, 1, 1), date(2019, 10, 31)), None))
+    return squads + _town_units(rng, names)
+
+
+def _town_units(rng: np.random.Generator, names: dict[str, str]) -> list[Squad]:
+    """Big towns that lead their neighbouring small townships (大镇带小乡)."""
+    units: list[Squad] = []
+    days = _integration_days(rng, sum(TOWN_UNITS.values()), LATE_UNITS)
+    for code, count in TOWN_UNITS.items():
+        towns = reference.towns(code)
+        big = [t for t in towns if t.name_zh.endswith("镇")]
+        leaders = [big[i] for i in rng.permutation(len(big))] + [
+            t for t in towns if t.name_zh.endswith("街道")]
+        small = [t.code for t in towns if t.name_zh.endswith("乡")]
+        covered: list[list[str]] = [[] for _ in range(count)]
+        for n, i in enumerate(rng.permutation(len(small)).tolist()):
+            covered[n % count].append(small[i])
+        for n, lead in enumerate(leaders[:count]):
+            day = days[len(units)]
+            units.append(Squad(f"{code}PQ{n + 1:03d}",
+                               f"{names[code]}{_short(lead.name_zh)}片区综合行政执法队",
+                               f"{code}ZHZF01", "TOWN_UNIT", code, lead.code,
+                               tuple(sorted(covered[n])), day, day))
+    return units
+
+
+def squad_histories(world: World, squads: list[Squad]) -> list[History]:
+    rng = world.rng(Stream.ORGANISATION, 4)
+    histories = []
+    for squad in squads:
+        state: Row = {
+            "squad_id": squad.squad_id, "squad_name": squad.name, "team_id": squad.team_id,
+            "kind": squad.kind, "county_code": squad.county, "town_code": squad.town,
+            "covered_town_codes": ";".join(squad.covered) or None,
+            "established_date": squad.established.isoformat(), "integrated_date": None,
+        }
+        if squad.kind == "TOWN_UNIT":
+            state["integrated_date"] = state["established_date"]
+        history = History(squad.squad_id, squad.established, office_second(rng), state)
+        if squad.kind == "SQUAD" and squad.integrated is not None:
+            history.change(squad.integrated, office_second(rng),
+                           integrated_date=squad.integrated.isoformat())
+        histories.append(history)
+    return histories
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    number: int
+    team: Team  # team on the hiring day (or at the epoch)
+    hired: date
+    left: date | None
+    frontline: bool  # posted to the front line on the hiring day (or at the epoch)
+    post: str
+    cert_to: date | None  # certificate of the initial staff; hires are certified later
+    sink: date | None = None  # day the person is posted down to a town (下沉)
+
+
+def _post(rng: np.random.Generator, frontline: bool) -> str:
+    posts = FRONT_POSTS if frontline else HQ_POSTS
+    return posts[int(rng.choice(len(posts), p=[p for _, p in posts]))][0]
+
+
+def _leaving(rng: np.random.Generator, since: date) -> date | None:
+    day = since + timedelta(days=int(rng.exponential(365.25 / LEAVE_HAZARD)) + 1)
+    return day if day <= HORIZON else None
+
+
+def build_staff(world: World, teams: list[Team]) -> list[Person]:
+    """The staff of 2020 and later hires, with the postings down that reach the target share.
+
+    Officers posted down are chosen among those on the staff on the figure date, exactly as
+    many as needed for the front-line share to round to 89% on that day.
+    """
+    rng = world.rng(Stream.ORGANISATION, 5)
+    initial = [t for t in teams if t.active(EPOCH)]
+    weights = np.array([STAFF_WEIGHT[t.level][t.dept] for t in initial], dtype=float)
+    people = []
+    for n, team in enumerate(rng.choice(len(initial), N_INITIAL_STAFF, p=weights / weights.sum())):
+        frontline = bool(rng.random() < INITIAL_FRONTLINE)
+        cert_to = working_day(rng, date(2020, 1, 15), date(2024, 12, 31)) if rng.random() < 0.95 else None
+        people.append(Person(n, initial[team], working_day(rng, date(1995, 1, 1), date(2019, 12, 20)),
+                             _leaving(rng, EPOCH), frontline, _post(rng, frontline), cert_to))
+    for year in range(EPOCH.year, HORIZON.year + 1):
+        for day in sorted(working_day(rng, date(year, 1, 2), date(year, 12, 20))
+                          for _ in range(rng.poisson(HIRES_PER_YEAR))):
+            active = [t for t in teams if t.active(day)]
+            weights = np.array([STAFF_WEIGHT[t.level].get(t.dept, 20) for t in active], float)
+            team = active[int(rng.choice(len(active), p=weights / weights.sum()))]
+            frontline = bool(rng.random() < (0.5 if day.year < 2021 else 0.9))
+            people.append(Person(len(people), team, day, _leaving(rng, day), frontline,
+                                 _post(rng, frontline) if frontline else "OFFICER", None))
+    _plan_sinks(rng, people)
+    return people
+
+
+def _plan_sinks(rng: np.random.Generator, people: list[Person]) -> None:
+    on_staff = [p for p in people
+                if p.hired <= FIGURE_DATE and (p.left is None or p.left > FIGURE_DATE)]
+    need = round(FRONTLINE_TARGET * len(on_staff)) - sum(p.frontline for p in on_staff)
+    pool = [p for p in on_staff if not p.frontline and p.post not in LEADERS
+            and p.hired < FIGURE_DATE - timedelta(days=90)]
+    if not 0 <= need <= len(pool):
+        raise ValueError(f"cannot post {need} officers down from a pool of {len(pool)}")
+    for i in sorted(rng.choice(len(pool), size=need, replace=False).tolist()):
+        person = pool[i]
+        first = max(person.hired + timedelta(days=30), date(2020, 6, 1))
+        person.sink = working_day(rng, first, FIGURE_DATE - timedelta(days=5), 2.0, 1.6)
+    for person in people:  # some of those who leave before the figure date went down too
+        if (person.left is None or person.left > FIGURE_DATE or person.frontline
+                or person.post in LEADERS or rng.random() >= 0.3):
+            continue
+        first = max(person.hired + timedelta(days=30), date(2020, 6, 1))
+        day = working_day(rng, first, person.left - timedelta(days=3), 2.0, 1.6)
+        person.sink = day if first < person.left - timedelta(days=3) and day < person.left else None
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Where a team's front-line staff can go on a given day."""
+
+    squads: dict[str, list[Squad]]  # team id -> its squads and town units
+    towns: dict[str, list[str]]  # area -> town codes (the districts' for the city)
+
+    def posting(self, rng: np.random.Generator, team: Team, frontline: bool, day: date,
+                town: str | None) -> Row:
+        """A squad of the team (in ``town`` if it has one there), else a town of its area."""
+        if not frontline:
+            return {"squad_id": None, "town_code": None, "level": team.level,
+                    "is_frontline": False}
+        squads = [s for s in self.squads.get(team.team_id, []) if s.exists(day)]
+        options = [s for s in squads if s.town == town] or squads
+        if options:
+            squad = options[int(rng.integers(len(options)))]
+            return {"squad_id": squad.squad_id, "town_code": squad.town, "level": "TOWN",
+                    "is_frontline": True}
+        towns = self.towns[team.area]
+        return {"squad_id": None, "town_code": town or towns[int(rng.integers(len(towns)))],
+                "level": "TOWN", "is_frontline": True}
+
+
+def staff_histories(world: World, teams: list[Team], squads: list[Squad]) -> list[History]:
+    rng = world.rng(Stream.ORGANISATION, 6)
+    people = build_staff(world, teams)
+    by_team: dict[str, list[Squad]] = defaultdict(list)
+    for squad in squads:
+        by_team[squad.team_id].append(squad)
+    towns = {c.code: [t.code for t in reference.towns(c.code)] for c in reference.counties()}
+    places = _Places(by_team, towns | {CITY: [t for d in DISTRICTS for t in towns[d]]})
+    index = STAFF_FIRST_PERSON + np.arange(len(people))
+    if index[-1] >= N_PEOPLE:
+        raise ValueError("more staff than residents reserved for them")
+    identity = zip(world.people.names(index), world.people.id_numbers(index),
+                   world.people.phones(index), strict=True)
+    teams_by_id = {t.team_id: t for t in teams}
+    return [_person_history(rng, person, who, places, teams_by_id)
+            for person, who in zip(people, identity, strict=True)]
+
+
+def _person_history(rng: np.random.Generator, person: Person, who: tuple[str, str, str],
+                    places: _Places, teams: dict[str, Team]) -> History:
+    """Hiring, merges of the person's team, posting down, certificates and leaving."""
+    team, frontline = person.team, person.frontline
+    certificate = f"ZJ{team.area}{person.number + 1:05d}"
+    state: Row = {
+        "staff_id": f"QZZF{person.number + 1:05d}", "staff_name": who[0], "id_no": who[1],
+        "phone": who[2], "team_id": team.team_id,
+        **places.posting(rng, team, frontline, max(person.hired, EPOCH), None),
+        "post": person.post, "certificate_no": certificate if person.cert_to else None,
+        "cert_valid_to": person.cert_to.isoformat() if person.cert_to else None,
+        "hired_date": person.hired.isoformat(), "left_date": None,
+    }
+    history = History(str(state["staff_id"]), person.hired, office_second(rng), state)
+    current = dict(state)
+    events: list[tuple[date, str, Row]] = []
+    cert_to = person.cert_to
+    if cert_to is None:  # hires are certified a few months after joining
+        issued = person.hired + timedelta(days=int(rng.integers(90, 200)))
+        cert_to = issued + timedelta(days=5 * 365)
+        events.append((issued, "cert", {"certificate_no": certificate,
+                                        "cert_valid_to": cert_to.isoformat()}))
+    if cert_to <= HORIZON and rng.random() < 0.95:
+        renewed = cert_to - timedelta(days=int(rng.integers(0, 45)))
+        events.append((renewed, "cert", {"cert_valid_to": (cert_to + timedelta(days=5 * 365))
+                                         .isoformat()}))
+    if person.sink:
+        events.append((person.sink, "sink", {}))
+    last = min(person.left or HORIZON, HORIZON)
+    events = [e for e in events if e[0] < last]
+    if person.left:
+        events.append((person.left, "leave", {"left_date": person.left.isoformat()}))
+    for day, kind, values in [*sorted(events, key=lambda e: (e[0], e[1])), (last, "end", {})]:
+        while team.valid_to and team.successor and team.valid_to <= day and team.valid_to < last:
+            merged = team.valid_to
+            team = teams[team.successor]
+            values_merge = {"team_id": team.team_id, **places.posting(
+                rng, team, frontline, merged, str(current["town_code"] or "") or None)}
+            history.change(merged, office_second(rng), **values_merge)
+            current.update(values_merge)
+        if kind == "sink":
+            frontline = True
+            values = places.posting(rng, team, True, day, None)
+        if kind != "end":
+            history.change(day, office_second(rng), **values)
+            current.update(values)
+    return history
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def export_rows(world: World, start: date, end: date) -> dict[str, dict[date, list[Row]]]:
+    """The organisation system's exports: table name -> export day -> rows of that day."""
+    teams = build_teams(world)
+    squads = build_squads(world)
+    return {
+        TEAMS.table_name: export_histories(team_histories(world, teams), start, end),
+        SQUADS.table_name: export_histories(squad_histories(world, squads), start, end),
+        STAFF.table_name: export_histories(staff_histories(world, teams, squads), start, end),
+    }
