@@ -44,6 +44,10 @@ class Stream(IntEnum):
     ORGANISATION = 8
     ITEMS = 9
     DRONES = 10
+    MARKET = 11  # market-entity lifecycle exports
+    CREDIT = 12
+    COMPLAINTS = 13
+    GRID = 14
 
 
 @dataclass(frozen=True)
