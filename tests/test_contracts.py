@@ -235,3 +235,11 @@ def test_every_contract_is_consistent() -> None:
     for contract in CONTRACTS:
         assert contract.key and all(contract.column(name).required for name in contract.key)
         assert contract.formats
+
+
+def test_contract_documentation_is_current() -> None:
+    from sources.docs import CONTRACTS_DOC, render
+
+    assert CONTRACTS_DOC.read_text(encoding="utf-8") == render(), (
+        "docs/contracts.md is stale: run `python -m sources.docs`"
+    )
