@@ -63,6 +63,7 @@ def batch_frame(load: TableLoad) -> pl.DataFrame:
     quarantined = load.quarantined.height
     return pl.DataFrame(
         {
+            "files": [len(load.files)],
             "landed": [landed],
             "quarantined": [quarantined],
             "quarantine_share": [quarantined / landed if landed else 0.0],

@@ -48,8 +48,13 @@ def contract_suite(contract: TableContract) -> list[ExpectationSpec]:
     batch-level expectations the row checks cannot see (volume, quarantine share, uniqueness
     across the files of a batch)."""
     specs: list[ExpectationSpec] = [
-        ExpectationSpec("ExpectTableRowCountToBeBetween", {"min_value": 1}),
+        # a system that sent no file for the days ingested has stopped sending: block
+        ExpectationSpec(
+            "ExpectColumnValuesToBeBetween", {"column": "files", "min_value": 1}, target="batch"
+        ),
     ]
+    if contract.rows_every_day:
+        specs.append(ExpectationSpec("ExpectTableRowCountToBeBetween", {"min_value": 1}))
     for column in contract.columns:
         if column.required:
             specs.append(ExpectationSpec("ExpectColumnValuesToNotBeNull", {"column": column.name}))

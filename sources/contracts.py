@@ -75,6 +75,9 @@ class TableContract:
     version_column: str | None = None  # state rows: the latest version of a key wins
     date_orders: tuple[DateOrder, ...] = field(default_factory=tuple)
     formats: tuple[ExportFormat, ...] = ("csv",)
+    # Event systems send rows every day; registers (teams, items) send a file every day but
+    # rows only on days something changed.
+    rows_every_day: bool = True
 
     @property
     def table_name(self) -> str:

@@ -1,22 +1,21 @@
 """执法力量: the organisation system's teams, squads and staff, and the day each one changed.
 
-The organisation is built once per seed, independent of scale and date range: 72 teams stand
-at the start of 2020 (the comprehensive bureau, the five professional teams and the teams of
-natural resources, culture, agriculture, forestry and water); the latter merge into the
-comprehensive bureau of their area during 2020-2021 and a new "环国家公园" team is formed in
-开化, leaving 43 teams. Squads (中队) and "大镇带小乡" town units are integrated in the three
-months after the March 2022 conference. About 3,000 officers work in the teams; before the
-reform about 60% are at the front line, and officers are posted down (下沉) until 89% are by
-the figure date. Staff are residents from the range ``city.py`` reserves for staff, after the
-inspectors the inspection system uses, so they are never case parties.
+Built once per seed, independent of scale and date range. 72 teams stand in 2020 (the "1+5"
+teams plus natural resources, culture, agriculture, forestry and water in each area); the
+latter merge into their area's comprehensive bureau in 2020-2021 and a "环国家公园" team is
+formed in 开化: 43 teams. Squads and "大镇带小乡" units are integrated in the three months after
+the March 2022 conference. Of ~3,000 officers (residents ``city.py`` reserves for staff, so
+never case parties) about 60% are at the front line before the reform; officers are posted
+down (下沉) until 89% are on the figure date.
 
-Every record is a ``History``: its first state and dated changes. ``export_histories`` turns
-histories into what the upstream exports: a full snapshot on the first export day and one row
-per record on each later day it changed (never two rows of a key in one file).
+Every record is a ``History`` (first state and dated changes); ``export_histories`` turns it
+into what the upstream exports: a full snapshot on the first export day, then one row per
+record on each day it changed (never two rows of a key in one file).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -45,7 +44,8 @@ LEAVE_HAZARD = 0.03  # per year
 # Staff come after the inspectors the inspection generator draws (one team per county and
 # department), in the range city.py reserves for staff.
 STAFF_FIRST_PERSON = (N_PEOPLE - STAFF_RESERVED
-                      + INSPECTORS_PER_UNIT * len(reference.departments()) * 6)
+                      + INSPECTORS_PER_UNIT * len(reference.departments())
+                      * len(reference.counties()))
 
 CORE = ("ZHZF", "SCJG", "STHJ", "JTYS", "WSJK", "YJGL")  # the "1+5" teams of every area
 MERGED = ("ZRZY", "WGLY", "NYNC")  # merged into the comprehensive bureau in every area
@@ -82,6 +82,7 @@ LEADERS = ("DIRECTOR", "DEPUTY_DIRECTOR")
 HQ_POSTS = (("DIRECTOR", 0.02), ("DEPUTY_DIRECTOR", 0.05), ("SECTION_CHIEF", 0.10),
             ("LEGAL_REVIEWER", 0.05), ("OFFICER", 0.78))
 FRONT_POSTS = (("SQUAD_LEADER", 0.08), ("OFFICER", 0.92))
+UNIT_SHARE = 0.6  # of a lead town's squad officers who join its new town unit
 
 
 # --- histories -------------------------------------------------------------------------------
@@ -98,6 +99,8 @@ class History:
     patches: list[tuple[date, int, Row]] = field(default_factory=list)
 
     def change(self, day: date, seconds: int, **values: object) -> None:
+        if day < self.created:
+            raise ValueError(f"{self.key}: a change on {day} before the record existed")
         self.patches.append((day, seconds, values))
 
 
@@ -139,8 +142,8 @@ def versions(history: History, start: date, end: date) -> list[tuple[date, Row]]
     return rows
 
 
-def working_day(rng: np.random.Generator, first: date, last: date, a: float = 1.0, b: float = 1.0
-         ) -> date:
+def working_day(rng: np.random.Generator, first: date, last: date, a: float = 1.0,
+                b: float = 1.0) -> date:
     """A working day between ``first`` and ``last`` (beta-shaped); weekends move to Monday."""
     span = max((last - first).days, 0)
     day = first + timedelta(days=int(round(rng.beta(a, b) * span)))
@@ -159,15 +162,34 @@ class Team:
     team_id: str
     name: str
     dept: str
-    level: str
     area: str  # county code, or the city's code for a city-level team
     valid_from: date
     valid_to: date | None = None
     successor: str | None = None
     renamed: tuple[date, str] | None = None
 
+    @property
+    def level(self) -> str:
+        return "CITY" if self.area == CITY else "COUNTY"
+
     def active(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+    def history(self, rng: np.random.Generator, domain: str) -> History:
+        state: Row = {
+            "team_id": self.team_id, "team_name": self.name, "department_code": self.dept,
+            "domain_code": domain, "level": self.level,
+            "county_code": None if self.area == CITY else self.area,
+            "valid_from": self.valid_from.isoformat(), "valid_to": None,
+            "merged_into_team_id": None,
+        }
+        history = History(self.team_id, self.valid_from, office_second(rng), state)
+        if self.renamed:
+            history.change(self.renamed[0], office_second(rng), team_name=self.renamed[1])
+        if self.valid_to:
+            history.change(self.valid_to, office_second(rng),
+                           valid_to=self.valid_to.isoformat(), merged_into_team_id=self.successor)
+        return history
 
 
 def _area_names() -> dict[str, str]:
@@ -177,17 +199,15 @@ def _area_names() -> dict[str, str]:
 def build_teams(world: World) -> list[Team]:
     """The 72 teams of 2020, their merges over 2020-2021 and the new national-park team."""
     rng = world.rng(Stream.ORGANISATION, 1)
-    names = _area_names()
     teams: list[Team] = []
-    for area, place in names.items():
-        depts = CORE + MERGED + (("LYJ",) if area in FORESTRY_AREAS else ()) + (
-            ("SLJ",) if area in WATER_AREAS else ())
+    for area, place in _area_names().items():
+        depts = CORE + MERGED + ("LYJ",) * (area in FORESTRY_AREAS) + ("SLJ",) * (
+            area in WATER_AREAS)
         merge_day = working_day(rng, date(2020, 7, 1), date(2021, 12, 20), 2.5, 1.5)
         other_day = working_day(rng, date(2020, 9, 1), date(2021, 12, 20), 2.0, 1.5)
         for dept in depts:
-            team = Team(f"{area}{dept}01", place + TEAM_SUFFIX[dept], dept,
-                        "CITY" if area == CITY else "COUNTY", area,
-                        working_day(rng, date(2015, 1, 1), date(2019, 10, 31)))
+            founded = working_day(rng, date(2015, 1, 1), date(2019, 10, 31))
+            team = Team(f"{area}{dept}01", place + TEAM_SUFFIX[dept], dept, area, founded)
             if area in DISTRICTS and dept in DISTRICT_NAMES:
                 team.name = DISTRICT_NAMES[dept].format(place[:2])
                 team.renamed = (DISTRICT_RENAME, place + TEAM_SUFFIX[dept])
@@ -196,32 +216,10 @@ def build_teams(world: World) -> list[Team]:
                 team.successor = f"{area}ZHZF01"
             teams.append(team)
     area, name, founded = PARK_TEAM
-    park = Team(f"{area}ZHZF02", name, "ZHZF", "COUNTY", area, founded)
+    park = Team(f"{area}ZHZF02", name, "ZHZF", area, founded)
     forestry = next(t for t in teams if t.team_id == f"{area}LYJ01")
     forestry.valid_to, forestry.successor = founded, park.team_id
     return [*teams, park]
-
-
-def team_histories(world: World, teams: list[Team]) -> list[History]:
-    rng = world.rng(Stream.ORGANISATION, 2)
-    domains = {d.code: d.domain_code for d in reference.departments()}
-    histories = []
-    for team in teams:
-        state: Row = {
-            "team_id": team.team_id, "team_name": team.name, "department_code": team.dept,
-            "domain_code": domains[team.dept], "level": team.level,
-            "county_code": None if team.area == CITY else team.area,
-            "valid_from": team.valid_from.isoformat(), "valid_to": None,
-            "merged_into_team_id": None,
-        }
-        history = History(team.team_id, team.valid_from, office_second(rng), state)
-        if team.renamed:
-            history.change(team.renamed[0], office_second(rng), team_name=team.renamed[1])
-        if team.valid_to:
-            history.change(team.valid_to, office_second(rng), valid_to=team.valid_to.isoformat(),
-                           merged_into_team_id=team.successor)
-        histories.append(history)
-    return histories
 
 
 # --- squads and town units -------------------------------------------------------------------
@@ -235,9 +233,9 @@ class Squad:
     kind: str
     county: str
     town: str
-    covered: tuple[str, ...]
     established: date
-    integrated: date | None
+    integrated: date | None = None
+    covered: tuple[str, ...] = ()
 
     def exists(self, day: date) -> bool:
         """A squad exists from its founding; a town unit from its integration."""
@@ -245,50 +243,59 @@ class Squad:
             return self.integrated is not None and self.integrated <= day
         return self.established <= day
 
+    def history(self, rng: np.random.Generator) -> History:
+        unit = self.kind == "TOWN_UNIT"
+        state: Row = {
+            "squad_id": self.squad_id, "squad_name": self.name, "team_id": self.team_id,
+            "kind": self.kind, "county_code": self.county, "town_code": self.town,
+            "covered_town_codes": ";".join(self.covered) or None,
+            "established_date": self.established.isoformat(),
+            "integrated_date": self.established.isoformat() if unit else None,
+        }
+        history = History(self.squad_id, self.established, office_second(rng), state)
+        if not unit and self.integrated is not None:
+            history.change(self.integrated, office_second(rng),
+                           integrated_date=self.integrated.isoformat())
+        return history
+
 
 def _short(town: str) -> str:
-    for suffix in ("畲族乡", "街道", "镇", "乡"):
-        if town.endswith(suffix):
-            return town[: -len(suffix)]
-    return town
+    """湖镇镇 -> 湖镇, 府山街道 -> 府山: the name a squad is called by."""
+    return re.sub("(畲族乡|街道|镇|乡)$", "", town)
 
 
 def _integration_days(rng: np.random.Generator, n: int, late: int) -> list[date]:
     """Integration days of ``n`` units in the 2022 window, ``late`` of them after it."""
     is_late = set(rng.choice(n, size=late, replace=False).tolist())
-    return [working_day(rng, *(LATE_INTEGRATION if i in is_late else INTEGRATION)) for i in range(n)]
+    return [working_day(rng, *(LATE_INTEGRATION if i in is_late else INTEGRATION))
+            for i in range(n)]
 
 
 def build_squads(world: World) -> list[Squad]:
     """70 comprehensive squads, 12 transport squads and 37 town units (35 by the figure date)."""
     rng = world.rng(Stream.ORGANISATION, 3)
     by_name = {t.name_zh: t for t in reference.towns()}
-    squads: list[Squad] = []
-    for name, town in CITY_SQUADS:
-        place = by_name[town]
-        founded = XINANHU_FOUNDED if name == "信安湖中队" else working_day(
-            rng, date(2016, 1, 1), date(2019, 6, 30))
-        squads.append(Squad(f"{CITY}SQ{len(squads) + 1:03d}", f"衢州市综合行政执法局{name}",
-                            f"{CITY}ZHZF01", "SQUAD", place.parent_code, place.code, (),
-                            founded, None))
     names = _area_names()
-    for county in reference.counties():
-        code, towns = county.code, reference.towns(county.code)
-        for n, town in enumerate(t for t in towns if not t.name_zh.endswith("乡")):
+
+    def founded() -> date:
+        return working_day(rng, date(2016, 1, 1), date(2019, 10, 31))
+
+    squads = [Squad(f"{CITY}SQ{n + 1:03d}", f"衢州市综合行政执法局{name}", f"{CITY}ZHZF01",
+                    "SQUAD", by_name[town].parent_code, by_name[town].code,
+                    XINANHU_FOUNDED if name == "信安湖中队" else founded())
+              for n, (name, town) in enumerate(CITY_SQUADS)]
+    for code in TOWN_UNITS:
+        for n, town in enumerate(t for t in reference.towns(code) if t.name_zh[-1] != "乡"):
             squads.append(Squad(f"{code}SQ{n + 1:03d}",
                                 f"{names[code]}综合行政执法{_short(town.name_zh)}中队",
-                                f"{code}ZHZF01", "SQUAD", code, town.code, (),
-                                working_day(rng, date(2016, 1, 1), date(2019, 10, 31)), None))
+                                f"{code}ZHZF01", "SQUAD", code, town.code, founded()))
     for day, squad in zip(_integration_days(rng, len(squads), LATE_SQUADS), squads, strict=True):
         squad.integrated = day
-    for county in reference.counties():
-        code, towns = county.code, reference.towns(county.code)
-        for n in (1, 2):
-            town = [t for t in towns if not t.name_zh.endswith("乡")][n - 1]
-            squads.append(Squad(f"{code}JT{n:03d}",
-                                f"{names[code]}交通运输综合行政执法队第{'一二'[n - 1]}中队",
-                                f"{code}JTYS01", "SQUAD", code, town.code, (),
-                                working_day(rng, date(2016, 1, 1), date(2019, 10, 31)), None))
+    for code in TOWN_UNITS:  # transport squads stay with their professional team
+        seats = [t for t in reference.towns(code) if t.name_zh[-1] != "乡"]
+        squads.extend(Squad(f"{code}JT{n:03d}", f"{names[code]}交通运输综合行政执法队第{w}中队",
+                            f"{code}JTYS01", "SQUAD", code, seats[n - 1].code, founded())
+                      for n, w in ((1, "一"), (2, "二")))
     return squads + _town_units(rng, names)
 
 
@@ -309,29 +316,9 @@ def _town_units(rng: np.random.Generator, names: dict[str, str]) -> list[Squad]:
             day = days[len(units)]
             units.append(Squad(f"{code}PQ{n + 1:03d}",
                                f"{names[code]}{_short(lead.name_zh)}片区综合行政执法队",
-                               f"{code}ZHZF01", "TOWN_UNIT", code, lead.code,
-                               tuple(sorted(covered[n])), day, day))
+                               f"{code}ZHZF01", "TOWN_UNIT", code, lead.code, day, day,
+                               tuple(sorted(covered[n]))))
     return units
-
-
-def squad_histories(world: World, squads: list[Squad]) -> list[History]:
-    rng = world.rng(Stream.ORGANISATION, 4)
-    histories = []
-    for squad in squads:
-        state: Row = {
-            "squad_id": squad.squad_id, "squad_name": squad.name, "team_id": squad.team_id,
-            "kind": squad.kind, "county_code": squad.county, "town_code": squad.town,
-            "covered_town_codes": ";".join(squad.covered) or None,
-            "established_date": squad.established.isoformat(), "integrated_date": None,
-        }
-        if squad.kind == "TOWN_UNIT":
-            state["integrated_date"] = state["established_date"]
-        history = History(squad.squad_id, squad.established, office_second(rng), state)
-        if squad.kind == "SQUAD" and squad.integrated is not None:
-            history.change(squad.integrated, office_second(rng),
-                           integrated_date=squad.integrated.isoformat())
-        histories.append(history)
-    return histories
 
 
 # --- staff -----------------------------------------------------------------------------------
@@ -360,20 +347,18 @@ def _leaving(rng: np.random.Generator, since: date) -> date | None:
 
 
 def build_staff(world: World, teams: list[Team]) -> list[Person]:
-    """The staff of 2020 and later hires, with the postings down that reach the target share.
-
-    Officers posted down are chosen among those on the staff on the figure date, exactly as
-    many as needed for the front-line share to round to 89% on that day.
-    """
+    """The staff of 2020 and later hires, with the postings down that reach the target share."""
     rng = world.rng(Stream.ORGANISATION, 5)
     initial = [t for t in teams if t.active(EPOCH)]
     weights = np.array([STAFF_WEIGHT[t.level][t.dept] for t in initial], dtype=float)
     people = []
     for n, team in enumerate(rng.choice(len(initial), N_INITIAL_STAFF, p=weights / weights.sum())):
         frontline = bool(rng.random() < INITIAL_FRONTLINE)
-        cert_to = working_day(rng, date(2020, 1, 15), date(2024, 12, 31)) if rng.random() < 0.95 else None
-        people.append(Person(n, initial[team], working_day(rng, date(1995, 1, 1), date(2019, 12, 20)),
-                             _leaving(rng, EPOCH), frontline, _post(rng, frontline), cert_to))
+        certified = rng.random() < 0.95
+        cert_to = working_day(rng, date(2020, 1, 15), date(2024, 12, 31)) if certified else None
+        hired = working_day(rng, date(1995, 1, 1), date(2019, 12, 20))
+        people.append(Person(n, initial[team], hired, _leaving(rng, EPOCH), frontline,
+                             _post(rng, frontline), cert_to))
     for year in range(EPOCH.year, HORIZON.year + 1):
         for day in sorted(working_day(rng, date(year, 1, 2), date(year, 12, 20))
                           for _ in range(rng.poisson(HIRES_PER_YEAR))):
@@ -388,6 +373,8 @@ def build_staff(world: World, teams: list[Team]) -> list[Person]:
 
 
 def _plan_sinks(rng: np.random.Generator, people: list[Person]) -> None:
+    """Officers posted down: exactly as many of those on the staff on the figure date as make
+    the front-line share round to 89% that day, plus some who leave before it."""
     on_staff = [p for p in people
                 if p.hired <= FIGURE_DATE and (p.left is None or p.left > FIGURE_DATE)]
     need = round(FRONTLINE_TARGET * len(on_staff)) - sum(p.frontline for p in on_staff)
@@ -396,24 +383,25 @@ def _plan_sinks(rng: np.random.Generator, people: list[Person]) -> None:
     if not 0 <= need <= len(pool):
         raise ValueError(f"cannot post {need} officers down from a pool of {len(pool)}")
     for i in sorted(rng.choice(len(pool), size=need, replace=False).tolist()):
-        person = pool[i]
-        first = max(person.hired + timedelta(days=30), date(2020, 6, 1))
-        person.sink = working_day(rng, first, FIGURE_DATE - timedelta(days=5), 2.0, 1.6)
-    for person in people:  # some of those who leave before the figure date went down too
+        first = max(pool[i].hired + timedelta(days=30), date(2020, 6, 1))
+        pool[i].sink = working_day(rng, first, FIGURE_DATE - timedelta(days=5), 2.0, 1.6)
+    for person in people:
         if (person.left is None or person.left > FIGURE_DATE or person.frontline
                 or person.post in LEADERS or rng.random() >= 0.3):
             continue
         first = max(person.hired + timedelta(days=30), date(2020, 6, 1))
-        day = working_day(rng, first, person.left - timedelta(days=3), 2.0, 1.6)
-        person.sink = day if first < person.left - timedelta(days=3) and day < person.left else None
+        last = person.left - timedelta(days=3)
+        day = working_day(rng, first, last, 2.0, 1.6)
+        person.sink = day if first < last and day < person.left else None
 
 
 @dataclass(frozen=True)
 class _Places:
-    """Where a team's front-line staff can go on a given day."""
+    """Where a team's front-line staff can be posted on a given day."""
 
     squads: dict[str, list[Squad]]  # team id -> its squads and town units
     towns: dict[str, list[str]]  # area -> town codes (the districts' for the city)
+    units: dict[str, Squad]  # squad id -> town unit
 
     def posting(self, rng: np.random.Generator, team: Team, frontline: bool, day: date,
                 town: str | None) -> Row:
@@ -423,12 +411,10 @@ class _Places:
                     "is_frontline": False}
         squads = [s for s in self.squads.get(team.team_id, []) if s.exists(day)]
         options = [s for s in squads if s.town == town] or squads
-        if options:
-            squad = options[int(rng.integers(len(options)))]
-            return {"squad_id": squad.squad_id, "town_code": squad.town, "level": "TOWN",
-                    "is_frontline": True}
+        squad = options[int(rng.integers(len(options)))] if options else None
         towns = self.towns[team.area]
-        return {"squad_id": None, "town_code": town or towns[int(rng.integers(len(towns)))],
+        town = squad.town if squad else town or towns[int(rng.integers(len(towns)))]
+        return {"squad_id": squad.squad_id if squad else None, "town_code": town,
                 "level": "TOWN", "is_frontline": True}
 
 
@@ -438,8 +424,9 @@ def staff_histories(world: World, teams: list[Team], squads: list[Squad]) -> lis
     by_team: dict[str, list[Squad]] = defaultdict(list)
     for squad in squads:
         by_team[squad.team_id].append(squad)
-    towns = {c.code: [t.code for t in reference.towns(c.code)] for c in reference.counties()}
-    places = _Places(by_team, towns | {CITY: [t for d in DISTRICTS for t in towns[d]]})
+    towns = {code: [t.code for t in reference.towns(code)] for code in TOWN_UNITS}
+    units = {s.squad_id: s for s in squads if s.kind == "TOWN_UNIT"}
+    places = _Places(by_team, towns | {CITY: [t for d in DISTRICTS for t in towns[d]]}, units)
     index = STAFF_FIRST_PERSON + np.arange(len(people))
     if index[-1] >= N_PEOPLE:
         raise ValueError("more staff than residents reserved for them")
@@ -464,7 +451,7 @@ def _person_history(rng: np.random.Generator, person: Person, who: tuple[str, st
         "hired_date": person.hired.isoformat(), "left_date": None,
     }
     history = History(str(state["staff_id"]), person.hired, office_second(rng), state)
-    current = dict(state)
+    town = state["town_code"]
     events: list[tuple[date, str, Row]] = []
     cert_to = person.cert_to
     if cert_to is None:  # hires are certified a few months after joining
@@ -472,30 +459,34 @@ def _person_history(rng: np.random.Generator, person: Person, who: tuple[str, st
         cert_to = issued + timedelta(days=5 * 365)
         events.append((issued, "cert", {"certificate_no": certificate,
                                         "cert_valid_to": cert_to.isoformat()}))
-    if cert_to <= HORIZON and rng.random() < 0.95:
+    if cert_to <= HORIZON and rng.random() < 0.95:  # most renew before the certificate lapses
         renewed = cert_to - timedelta(days=int(rng.integers(0, 45)))
-        events.append((renewed, "cert", {"cert_valid_to": (cert_to + timedelta(days=5 * 365))
-                                         .isoformat()}))
+        events.append((renewed, "cert",
+                       {"cert_valid_to": (cert_to + timedelta(days=5 * 365)).isoformat()}))
     if person.sink:
         events.append((person.sink, "sink", {}))
+    events.extend((u.integrated, "unit", {"squad_id": u.squad_id}) for u in places.units.values()
+                  if u.county == team.area and u.integrated)
     last = min(person.left or HORIZON, HORIZON)
-    events = [e for e in events if e[0] < last]
+    events = sorted((e for e in events if person.hired < e[0] < last), key=lambda e: e[:2])
     if person.left:
         events.append((person.left, "leave", {"left_date": person.left.isoformat()}))
-    for day, kind, values in [*sorted(events, key=lambda e: (e[0], e[1])), (last, "end", {})]:
+    for day, kind, values in [*events, (last, "end", {})]:
         while team.valid_to and team.successor and team.valid_to <= day and team.valid_to < last:
-            merged = team.valid_to
-            team = teams[team.successor]
-            values_merge = {"team_id": team.team_id, **places.posting(
-                rng, team, frontline, merged, str(current["town_code"] or "") or None)}
-            history.change(merged, office_second(rng), **values_merge)
-            current.update(values_merge)
+            merged, team = team.valid_to, teams[team.successor]
+            posting = places.posting(rng, team, frontline, merged, str(town) if town else None)
+            history.change(merged, office_second(rng), team_id=team.team_id, **posting)
+            town = posting["town_code"]
         if kind == "sink":
-            frontline = True
-            values = places.posting(rng, team, True, day, None)
+            frontline, values = True, places.posting(rng, team, True, day, None)
+            town = values["town_code"]
+        if kind == "unit":  # officers of the lead town's squad may join its new unit
+            unit = places.units[str(values["squad_id"])]
+            if not (frontline and unit.team_id == team.team_id and unit.town == town
+                    and rng.random() < UNIT_SHARE):
+                continue
         if kind != "end":
             history.change(day, office_second(rng), **values)
-            current.update(values)
     return history
 
 
@@ -504,10 +495,12 @@ def _person_history(rng: np.random.Generator, person: Person, who: tuple[str, st
 
 def export_rows(world: World, start: date, end: date) -> dict[str, dict[date, list[Row]]]:
     """The organisation system's exports: table name -> export day -> rows of that day."""
-    teams = build_teams(world)
-    squads = build_squads(world)
+    teams, squads = build_teams(world), build_squads(world)
+    domains = {d.code: d.domain_code for d in reference.departments()}
+    rng = world.rng(Stream.ORGANISATION, 2)
     return {
-        TEAMS.table_name: export_histories(team_histories(world, teams), start, end),
-        SQUADS.table_name: export_histories(squad_histories(world, squads), start, end),
+        TEAMS.table_name: export_histories(
+            [t.history(rng, domains[t.dept]) for t in teams], start, end),
+        SQUADS.table_name: export_histories([s.history(rng) for s in squads], start, end),
         STAFF.table_name: export_histories(staff_histories(world, teams, squads), start, end),
     }

@@ -128,6 +128,7 @@ ITEMS = TableContract(
     ),
     key=("item_code",),
     version_column="updated_at",
+    rows_every_day=False,
     date_orders=(DateOrder("listed_date", "version_date"),),
     formats=("jsonl",),
 )

@@ -72,6 +72,7 @@ TEAMS = TableContract(
     ),
     key=("team_id",),
     version_column="updated_at",
+    rows_every_day=False,
     date_orders=(DateOrder("valid_from", "valid_to"),),
     formats=("csv",),
 )
@@ -113,6 +114,7 @@ SQUADS = TableContract(
     ),
     key=("squad_id",),
     version_column="updated_at",
+    rows_every_day=False,
     date_orders=(DateOrder("established_date", "integrated_date"),),
     formats=("csv",),
 )
@@ -157,6 +159,7 @@ STAFF = TableContract(
     ),
     key=("staff_id",),
     version_column="updated_at",
+    rows_every_day=False,
     date_orders=(
         DateOrder("hired_date", "left_date"),
         DateOrder("hired_date", "cert_valid_to"),
