@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from sources.contracts import TableContract
-from sources.systems import enforcement, inspection
+from sources.systems import drones, enforcement, inspection, items, organisation
 
-CONTRACTS: tuple[TableContract, ...] = (*inspection.CONTRACTS, *enforcement.CONTRACTS)
+CONTRACTS: tuple[TableContract, ...] = (
+    *inspection.CONTRACTS,
+    *enforcement.CONTRACTS,
+    *organisation.CONTRACTS,
+    *items.CONTRACTS,
+    *drones.CONTRACTS,
+)
 
 
 def contract_for(table_name: str) -> TableContract:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from sources.config import DataPaths, data_paths
@@ -27,6 +28,7 @@ class BuiltScenario:
     paths: DataPaths
     ingest_success: bool
     transform_success: bool
+    instance: dg.DagsterInstance | None  # where the build's runs are recorded
 
 
 @pytest.fixture(scope="session")
@@ -36,17 +38,18 @@ def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltScenar
 
     reuse = os.environ.get("COCKPIT_TEST_REUSE_DIR")  # developers: keep one build across runs
     if reuse and (Path(reuse) / "warehouse" / "cockpit.duckdb").exists():
-        yield BuiltScenario(data_paths(reuse), True, True)
+        yield BuiltScenario(data_paths(reuse), True, True, None)
         return
     paths = data_paths(reuse or tmp_path_factory.mktemp("demo_data")).ensure()
     generate(paths.landing, scale="demo", progress=False)
     saved = dict(os.environ)
+    instance = dg.DagsterInstance.ephemeral()
     try:
-        result = run_build(paths, raise_on_error=False)
+        result = run_build(paths, raise_on_error=False, instance=instance)
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    yield BuiltScenario(paths, result.ingest_success, result.transform_success)
+    yield BuiltScenario(paths, result.ingest_success, result.transform_success, instance)
 
 
 @pytest.fixture(scope="session")

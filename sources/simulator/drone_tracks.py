@@ -111,7 +111,7 @@ def point_counts(duration: np.ndarray) -> np.ndarray:
 def build_tracks(rng: np.random.Generator, routes: Routes) -> Tracks:
     """One point per second of every sortie, vectorised over the whole set."""
     counts = point_counts(routes.duration)
-    starts = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
+    starts = (np.cumsum(counts) - counts).astype(np.int64)
     flight = np.repeat(np.arange(len(routes)), counts)
     seq = np.arange(len(flight), dtype=np.int64) - starts[flight] + 1
     t = (seq - 1) * TRACK_INTERVAL_S
@@ -131,7 +131,7 @@ def build_tracks(rng: np.random.Generator, routes: Routes) -> Tracks:
         lat=np.round(lat, 6), lon=np.round(lon, 6), altitude=np.round(altitude, 1),
         speed=np.round(np.minimum(step * 1000 / TRACK_INTERVAL_S, MAX_SPEED_MPS), 1),
         starts=starts,
-        distance_km=np.round(np.add.reduceat(step, starts) if len(starts) else step, 2),
+        distance_km=np.round(np.add.reduceat(step, starts) if len(starts) else np.zeros(0), 2),
     )
 
 
@@ -183,30 +183,33 @@ def write_track_points(landing: Path, contract: TableContract, day: date, frame:
     relative = path.relative_to(landing).as_posix()
     ledger = [LedgerEntry(contract.system, contract.entity, relative, line, reason)
               for line, reason in injected]
-    return WrittenFile(relative, "utf-8", data.count(b"\n") - 1, ledger)
+    copies = sum(1 for _, reason in injected if reason == Reason.DUPLICATE)
+    return WrittenFile(relative, "utf-8", frame.height + copies, ledger)
 
 
 def _splice(contract: TableContract, frame: pl.DataFrame, data: bytes, hits: np.ndarray,
             rng: np.random.Generator) -> tuple[bytes, list[tuple[int, Reason]]]:
-    """Replace the clean lines of rows ``hits`` by defective renderings."""
+    """Replace the clean lines of rows ``hits`` by defective renderings, by byte offsets."""
     rows = _rows(frame, hits)
     reasons = defects.plan(rows, contract, "csv", rng, 1.0)  # rate 1: every row gets a reason
     rendered, _ = render(contract, rows, reasons, "utf-8", rng)
-    lines = data.split(b"\n")  # [header, row 0, ..., row n-1, b""]
-    out: list[bytes] = [lines[0] + b"\n"]
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A) + 1  # after each '\n'
+    pieces: list[bytes] = []
     injected: list[tuple[int, Reason]] = []
-    cursor, position = 0, 1  # next clean row to copy; next rendered line (0 is the header)
-    for row_index, reason in zip(hits.tolist(), reasons, strict=True):
-        out.extend(line + b"\n" for line in lines[1 + cursor:1 + row_index])
+    copied, position, shift = 0, 1, 0  # bytes copied; next rendered line; lines added so far
+    for row, reason in zip(hits.tolist(), reasons, strict=True):
         if reason is None:
             raise AssertionError("every planned row must get a reason")
+        begin, stop = int(ends[row]), int(ends[row + 1])  # line 0 is the header
         width = 2 if reason == Reason.DUPLICATE else 1
-        out.extend(rendered[position:position + width])
+        pieces.append(data[copied:begin])
+        pieces.extend(rendered[position:position + width])
         position += width
-        injected.append((len(out), reason))
-        cursor = row_index + 1
-    out.extend(line + b"\n" for line in lines[1 + cursor:-1])
-    return b"".join(out), injected
+        shift += width - 1
+        injected.append((row + 2 + shift, reason))  # 1-based, after the header
+        copied = stop
+    pieces.append(data[copied:])
+    return b"".join(pieces), injected
 
 
 def _rows(frame: pl.DataFrame, index: np.ndarray) -> list[Row]:

@@ -8,7 +8,7 @@ its own disc of land and the discs of the docks in service on 2022-06-30 add up 
 on one emergency sortie; the urban sorties find exactly 84 waterlogging points.
 
 Volumes scale with ``factor``: about 40 sorties per drone per month (more in the flood
-season), one track point per second of flight (~1,700 per sortie) and ~70 AI findings per
+season), one track point per second of flight (~1,750 per sortie) and ~80 AI findings per
 sortie, whose lifecycle (detected → confirmed/false alarm → pushed → signed → handled →
 re-flight verified → closed) is exported as one state row per status change on its day.
 Streams: ``world.rng(Stream.DRONES, label, ...)`` with the labels below; a month is drawn for
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 import numpy as np
 import polars as pl
@@ -147,11 +146,6 @@ class Fleet:
                     dock = drone.dock_on(day)
                     result[i, j] = dock if self.docks[dock].in_service(day) else -1
         return result
-
-
-@lru_cache(maxsize=4)
-def _fleet_for_seed(seed: int, world_id: int) -> Fleet:  # noqa: ARG001 - world_id keys the cache
-    raise AssertionError("filled by build_fleet")
 
 
 _FLEETS: dict[int, Fleet] = {}
@@ -351,3 +345,537 @@ def _events(drones: tuple[Drone, ...]) -> tuple[DroneEvent, ...]:
             events.append(DroneEvent(drone.retired, 11 * 3600, i, "RETIRED",
                                      drone.dock_on(drone.retired), drone.retired))
     return tuple(sorted(events, key=lambda e: (e.day, e.seconds, e.drone)))
+
+
+# --- registry rows ---------------------------------------------------------------------------
+SYNC_SECONDS = 5 * 60  # the register is synced in full at 00:05 on the 1st of each month
+
+
+def _stamp(day: date, seconds: int) -> str:
+    return f"{day.isoformat()} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _dock_row(fleet: Fleet, k: int, day: date, seconds: int, shown_out: date | None) -> Row:
+    dock = fleet.docks[k]
+    lat, lon = to_latlon(np.array([dock.x]), np.array([dock.y]))
+    return {
+        "dock_id": dock.dock_id, "dock_name": dock.name,
+        "county_code": fleet.county_codes[dock.county],
+        "town_code": fleet.town_codes[dock.town],
+        "lat": round(float(lat[0]), 6), "lon": round(float(lon[0]), 6),
+        "patrol_area_km2": dock.area_km2,
+        "commissioned_date": dock.commissioned.isoformat(),
+        "decommissioned_date": shown_out.isoformat() if shown_out else None,
+        "updated_at": _stamp(day, seconds),
+    }
+
+
+def _drone_row(fleet: Fleet, event: DroneEvent, day: date, seconds: int) -> Row:
+    drone = fleet.drones[event.drone]
+    return {
+        "drone_id": drone.drone_id, "model": drone.model,
+        "dock_id": fleet.docks[event.dock].dock_id, "status": event.status,
+        "commissioned_date": drone.commissioned.isoformat(),
+        "retired_date": event.retired.isoformat() if event.retired else None,
+        "updated_at": _stamp(day, seconds),
+    }
+
+
+def registry_rows(fleet: Fleet, days: tuple[date, ...]) -> tuple[list[Row], list[Row]]:
+    """Dock and drone rows of these days: changes on their day, a full sync on each 1st."""
+    in_range = set(days)
+    docks: list[Row] = []
+    drones: list[Row] = []
+    for day in (d for d in days if d.day == 1):
+        for k, dock in enumerate(fleet.docks):
+            if dock.commissioned < day:
+                out = dock.decommissioned if dock.decommissioned and dock.decommissioned < day \
+                    else None
+                docks.append(_dock_row(fleet, k, day, SYNC_SECONDS, out))
+        latest = {e.drone: e for e in fleet.events if e.day < day}
+        drones.extend(_drone_row(fleet, e, day, SYNC_SECONDS) for e in latest.values())
+    for k, dock in enumerate(fleet.docks):
+        if dock.commissioned in in_range:
+            docks.append(_dock_row(fleet, k, dock.commissioned, 9 * 3600 + 1800 + 60 * (k % 20),
+                                   None))
+        if dock.decommissioned in in_range:
+            docks.append(_dock_row(fleet, k, dock.decommissioned, 17 * 3600,
+                                   dock.decommissioned))
+    drones.extend(_drone_row(fleet, e, e.day, e.seconds) for e in fleet.events
+                  if e.day in in_range)
+    return docks, drones
+
+
+# --- sorties ---------------------------------------------------------------------------------
+SORTIES_PER_DRONE_YEAR = 480.0  # ~40 a month (benchmark: 8 drones, 351 sorties a month)
+SLOTS = 8  # take-off slots a day, 90 minutes apart: a drone's sorties never overlap
+FIRST_SLOT_S, SLOT_S, SLOT_JITTER_S = 7 * 3600, 90 * 60, 35 * 60
+SLOT_WEIGHTS = np.array([0.8, 1.2, 1.2, 0.9, 1.0, 1.2, 1.0, 0.6])
+FLOOD_BOOST = 1.25  # more sorties in the flood season
+RAIN_SHARE, RAIN_BOOST, RAIN_EMERGENCY = 0.3, 1.3, 0.35  # rainstorm days in the flood season
+KINDS = ("ROUTINE", "TASK", "EMERGENCY")
+DISPATCHERS = ("CITY", "COUNTY")
+DURATION_S = np.array([[22 * 60, 38 * 60], [15 * 60, 35 * 60], [25 * 60, 40 * 60]])
+PURPOSES = ("日常巡查", "防汛应急巡查", "违建专项巡查", "河道巡查", "秸秆焚烧巡查", "森林防火巡查",
+            "渣土偷倒专项", "非法采砂专项", "扬尘管控专项")
+WAVE_START_S = 6 * 3600 + 1800
+SWATH_KM = 0.4  # width of ground the camera sees at cruise height
+
+
+@dataclass(frozen=True)
+class Sorties:
+    """A calendar month's sorties, sorted by take-off."""
+
+    drone: np.ndarray
+    dock: np.ndarray
+    day: np.ndarray  # offset from the month's first calendar day
+    kind: np.ndarray
+    dispatch: np.ndarray
+    purpose: np.ndarray
+    wave: np.ndarray  # part of the scripted 2022-06-20 flood patrol
+    rain: np.ndarray  # flown on a rainstorm day
+    routes: Routes
+    ids: list[str]
+
+    def __len__(self) -> int:
+        return len(self.drone)
+
+
+def _calendar(month: Month) -> list[date]:
+    first = date(month.year, month.month, 1)
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return [first + timedelta(days=n) for n in range((following - first).days)]
+
+
+def _epoch_day(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def _routine(rng: np.random.Generator, duty: np.ndarray, calendar: list[date], month: Month,
+             factor: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Routine, task and rainstorm sorties: Poisson per drone and day, in distinct slots."""
+    progress = reform_progress(month)
+    weight = np.array([day_weight(d, "reactive") / year_weight(d.year, "reactive")
+                       for d in calendar])
+    rain = month.is_flood_season & (rng.random(len(calendar)) < RAIN_SHARE)
+    lam = SORTIES_PER_DRONE_YEAR * factor * weight * np.where(rain, RAIN_BOOST, 1.0)
+    lam *= FLOOD_BOOST if month.is_flood_season else 1.0
+    if FLOOD_DAY in calendar:
+        lam[calendar.index(FLOOD_DAY)] = 0.0  # routine patrols grounded for the flood patrol
+    counts = np.minimum(rng.poisson(lam[None, :] * (duty >= 0)), SLOTS)
+    pair_drone, pair_day = np.nonzero(counts)
+    k = counts[pair_drone, pair_day]
+    order = sampling.ranked(rng, np.broadcast_to(SLOT_WEIGHTS, (len(k), SLOTS)))
+    owner = np.repeat(np.arange(len(k)), k)
+    slot = order[np.arange(SLOTS)[None, :] < k[:, None]]
+    n = len(owner)
+    day = pair_day[owner]
+    emergency = rain[day] & (rng.random(n) < RAIN_EMERGENCY)
+    task = ~emergency & (rng.random(n) < 0.10 + 0.08 * progress)
+    kind = np.where(emergency, 2, np.where(task, 1, 0))
+    city = (kind == 2) | (rng.random(n) < 0.15 + 0.45 * progress)
+    purpose = np.where(kind == 0, 0, np.where(kind == 2, 1, 2 + rng.integers(0, 7, n)))
+    duration = rng.integers(DURATION_S[kind, 0], DURATION_S[kind, 1] + 1)
+    start = FIRST_SLOT_S + slot * SLOT_S + rng.integers(0, SLOT_JITTER_S, n)
+    return {"drone": pair_drone[owner], "day": day, "kind": kind,
+            "dispatch": np.where(city, 0, 1), "purpose": purpose, "duration": duration,
+            "start": start, "wave": np.zeros(n, bool)}, rain
+
+
+def _wave(world: World, duty: np.ndarray, calendar: list[date]) -> dict[str, np.ndarray]:
+    """2022-06-20: every drone on duty flies one city-dispatched emergency sortie at dawn."""
+    if FLOOD_DAY not in calendar:
+        return {}
+    rng = world.rng(Stream.DRONES, FLOOD_LABEL)
+    day = calendar.index(FLOOD_DAY)
+    drones = np.flatnonzero(duty[:, day] >= 0)
+    n = len(drones)
+    return {"drone": drones, "day": np.full(n, day), "kind": np.full(n, 2),
+            "dispatch": np.zeros(n, np.int64), "purpose": np.ones(n, np.int64),
+            "duration": rng.integers(28 * 60, 40 * 60 + 1, n),
+            "start": WAVE_START_S + 240 * np.arange(n) + rng.integers(0, 600, n),
+            "wave": np.ones(n, bool)}
+
+
+def _sorties(world: World, fleet: Fleet, month: Month, calendar: list[date],
+             factor: float) -> Sorties:
+    rng = world.rng(Stream.DRONES, FLIGHTS_LABEL, month.label)
+    duty = fleet.duty(calendar)
+    routine, rain = _routine(rng, duty, calendar, month, factor)
+    parts = [routine] + ([wave] if (wave := _wave(world, duty, calendar)) else [])
+    merged = {name: np.concatenate([p[name] for p in parts]) for name in routine}
+    order = np.lexsort((merged["drone"], merged["start"], merged["day"]))
+    s = {name: values[order] for name, values in merged.items()}
+    dock = duty[s["drone"], s["day"]]
+    takeoff = (_epoch_day(calendar[0]) + s["day"]) * 86400 + s["start"]
+    x0 = np.array([d.x for d in fleet.docks])[dock] if len(dock) else np.zeros(0)
+    y0 = np.array([d.y for d in fleet.docks])[dock] if len(dock) else np.zeros(0)
+    radius = np.array([d.radius_km for d in fleet.docks])[dock] if len(dock) else np.zeros(0)
+    routes = draw_routes(rng, x0, y0, radius, takeoff, s["duration"])
+    return Sorties(drone=s["drone"], dock=dock, day=s["day"], kind=s["kind"],
+                   dispatch=s["dispatch"], purpose=s["purpose"], wave=s["wave"],
+                   rain=rain[s["day"]], routes=routes,
+                   ids=[f"FL{month.yyyymm}{i:05d}" for i in range(1, len(order) + 1)])
+
+
+# --- findings --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FindingClass:
+    """What the AI recognises: how often per half hour of flight, where, and who handles it."""
+
+    code: str
+    per_half_hour: float
+    lean: int  # +1 urban, -1 rural, 0 anywhere
+    handle_hours: float  # median hours from signing to handled, before the reform
+    precision_adj: float
+    routes: tuple[tuple[str, float, float], ...]  # department, weight before, weight after
+
+
+CLASSES = (
+    FindingClass("WATERLOGGING", 0.35, 1, 3, 0.05, (("YJGL", 0.6, 0.6), ("SLJ", 0.4, 0.4))),
+    FindingClass("ILLEGAL_BUILDING", 6, 0, 240, -0.05,
+                 (("ZHZF", 0.6, 0.85), ("ZRZY", 0.4, 0.15))),
+    FindingClass("DUMPING", 8, 0, 30, -0.02, (("ZHZF", 0.85, 0.95), ("STHJ", 0.15, 0.05))),
+    FindingClass("OPEN_BURNING", 3.5, -1, 3, -0.04, (("STHJ", 0.6, 0.3), ("ZHZF", 0.4, 0.7))),
+    FindingClass("ROAD_OCCUPATION", 13, 1, 12, 0.0, (("ZHZF", 0.7, 0.75), ("JTYS", 0.3, 0.25))),
+    FindingClass("ILLEGAL_SAND_MINING", 1.2, -1, 120, 0.0, (("ZRZY", 0.5, 0.5), ("SLJ", 0.5, 0.5))),
+    FindingClass("DEFORESTATION", 1.5, -1, 120, -0.03, (("LYJ", 0.7, 0.7), ("ZRZY", 0.3, 0.3))),
+    FindingClass("RIVER_POLLUTION", 3, 0, 48, 0.0, (("STHJ", 0.8, 0.8), ("SLJ", 0.2, 0.2))),
+    FindingClass("ILLEGAL_PARKING", 21, 1, 2, 0.04, (("ZHZF", 0.6, 0.7), ("GAJ", 0.4, 0.3))),
+    FindingClass("STREET_VENDING", 12, 1, 6, 0.02, (("ZHZF", 1.0, 1.0),)),
+    FindingClass("CONSTRUCTION_DUST", 5, 0, 24, -0.02,
+                 (("ZJJS", 0.5, 0.4), ("STHJ", 0.3, 0.3), ("ZHZF", 0.2, 0.3))),
+    FindingClass("ILLEGAL_ADVERTISING", 6, 1, 72, 0.0, (("ZHZF", 1.0, 1.0),)),
+)
+CLASS_INDEX = {c.code: i for i, c in enumerate(CLASSES)}
+# Task sorties look for one class in particular (purpose index -> class).
+TASK_FOCUS = {2: "ILLEGAL_BUILDING", 3: "RIVER_POLLUTION", 4: "OPEN_BURNING",
+              5: "DEFORESTATION", 6: "DUMPING", 7: "ILLEGAL_SAND_MINING", 8: "CONSTRUCTION_DUST"}
+STAGES = ("DETECTED", "REVIEWED", "PUSHED", "SIGNED", "HANDLED", "VERIFIED", "CLOSED")
+MILESTONES = ("reviewed_at", "pushed_at", "signed_at", "handled_at", "verified_at", "closed_at")
+SIGN_LIMIT_S = 2 * 3600
+STUCK_SHARE = 0.02  # confirmed findings a department never reports handled
+
+
+def _season(month: int, rain: np.ndarray) -> np.ndarray:
+    """(sorties, classes) multipliers: floods bring waterlogging, harvests bring burning."""
+    m = np.ones((len(rain), len(CLASSES)))
+    water = CLASS_INDEX["WATERLOGGING"]
+    if month in (6, 7):
+        m[:, water] = 16.0 * np.where(rain, 2.0, 1.0)
+        m[:, CLASS_INDEX["RIVER_POLLUTION"]] = 1.5
+        m[:, CLASS_INDEX["OPEN_BURNING"]] = 0.3
+    elif month in (4, 5, 8, 9):
+        m[:, water] = 3.0
+    if month in (3, 4, 10, 11):
+        m[:, CLASS_INDEX["OPEN_BURNING"]] = 2.5
+    if month in (11, 12, 1, 2):
+        m[:, CLASS_INDEX["CONSTRUCTION_DUST"]] = 1.4
+    return m
+
+
+def _urbanity(fleet: Fleet) -> np.ndarray:
+    """Per dock: 1 near an urban county seat, falling off with distance, lower in counties."""
+    seats = np.array([COUNTY_CENTROID[c] for c in fleet.county_codes])
+    sx, sy = to_km(seats[:, 0], seats[:, 1])
+    county = np.array([d.county for d in fleet.docks])
+    distance = np.hypot(np.array([d.x for d in fleet.docks]) - sx[county],
+                        np.array([d.y for d in fleet.docks]) - sy[county])
+    urban = np.array([fleet.county_codes[c] in URBAN_COUNTIES for c in county])
+    return np.exp(-distance / 6.0) * np.where(urban, 1.0, 0.7)
+
+
+def _rates(fleet: Fleet, sorties: Sorties, month: Month) -> np.ndarray:
+    """(sorties, classes) expected findings of routine recognition; none on the wave."""
+    u = _urbanity(fleet)[sorties.dock]
+    lean = np.array([c.lean for c in CLASSES])
+    lean_factor = np.where(lean[None, :] > 0, 0.3 + 1.4 * u[:, None],
+                           np.where(lean[None, :] < 0, 1.5 - 1.2 * u[:, None], 1.0))
+    base = np.array([c.per_half_hour for c in CLASSES])
+    rates = base[None, :] * lean_factor * (sorties.routes.duration / 1800.0)[:, None]
+    rates *= _season(month.month, sorties.rain)
+    for purpose, code in TASK_FOCUS.items():
+        rates[sorties.purpose == purpose, CLASS_INDEX[code]] *= 3.0
+    rates[sorties.wave] = 0.0
+    return rates
+
+
+def _wave_counts(world: World, fleet: Fleet, sorties: Sorties) -> np.ndarray:
+    """(sorties, classes) findings of the flood patrol: exactly 84 waterlogging points in the
+    urban districts, a few blocked roads and polluted rivers anywhere."""
+    counts = np.zeros((len(sorties), len(CLASSES)), dtype=np.int64)
+    wave = np.flatnonzero(sorties.wave)
+    if not len(wave):
+        return counts
+    rng = world.rng(Stream.DRONES, FLOOD_LABEL, 1)
+    county = np.array([fleet.county_codes[fleet.docks[d].county] for d in sorties.dock[wave]])
+    urban = wave[np.isin(county, URBAN_COUNTIES)]
+    if not len(urban):
+        raise AssertionError("the flood patrol needs drones in the urban districts")
+    area = np.array([fleet.docks[d].area_km2 for d in sorties.dock[urban]])
+    counts[urban, CLASS_INDEX["WATERLOGGING"]] = rng.multinomial(FLOOD_WATERLOGGING,
+                                                                 area / area.sum())
+    counts[wave, CLASS_INDEX["ROAD_OCCUPATION"]] = rng.poisson(1.5, len(wave))
+    counts[wave, CLASS_INDEX["RIVER_POLLUTION"]] = rng.poisson(0.6, len(wave))
+    return counts
+
+
+@dataclass(frozen=True)
+class Findings:
+    """A month's findings sorted by detection; times are epoch seconds, -1 when not reached."""
+
+    flight: np.ndarray
+    cls: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    county: np.ndarray
+    town: np.ndarray
+    dept: np.ndarray
+    true: np.ndarray
+    confidence: np.ndarray
+    times: np.ndarray  # (findings, STAGES)
+    updated: np.ndarray  # (findings, STAGES): when each state row was recorded
+    ids: list[str]
+
+
+def _route_table(world: World, progress: float) -> np.ndarray:
+    """(classes, departments) routing weights; the comprehensive bureau gains with the reform."""
+    codes = world.departments.codes
+    table = np.zeros((len(CLASSES), len(codes)))
+    for row, spec in enumerate(CLASSES):
+        for code, before, after in spec.routes:
+            table[row, codes.index(code)] = before + (after - before) * progress
+    return table
+
+
+def _towns(world: World, county: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The nearest town seat of the finding's county."""
+    geo = world.geo
+    town_x, town_y = to_km(geo.town_lat, geo.town_lon)
+    result = np.zeros(len(x), dtype=np.int64)
+    for c in np.unique(county).tolist():
+        rows = np.flatnonzero(county == c)
+        towns = np.flatnonzero(geo.town_county == c)
+        distance = np.hypot(x[rows, None] - town_x[towns][None, :],
+                            y[rows, None] - town_y[towns][None, :])
+        result[rows] = towns[distance.argmin(axis=1)]
+    return result
+
+
+def _lifecycle(rng: np.random.Generator, detected: np.ndarray, cls: np.ndarray,
+               true: np.ndarray, wave: np.ndarray, progress: float) -> np.ndarray:
+    """Times of each stage: review desk, push, sign (2 h limit), handle, re-flight, close.
+
+    False alarms stop at review; a few confirmed findings are never reported handled. The
+    flood patrol's findings are all real and closed within the day. Steps are at least a
+    minute apart, so each state row of a finding has its own ``updated_at``.
+    """
+    n = len(detected)
+    review_median = 1500.0 * (1.8 - 0.8 * progress)
+    review = np.where(wave, rng.integers(180, 900, n),
+                      np.clip(rng.lognormal(np.log(review_median), 0.7, n), 120, 12 * 3600))
+    push = rng.integers(60, 600, n)
+    on_time = rng.random(n) < 0.82 + 0.14 * progress
+    sign = np.where(wave, rng.integers(300, 1800, n),
+                    np.where(on_time, rng.integers(300, SIGN_LIMIT_S - 60, n),
+                             rng.integers(SIGN_LIMIT_S + 60, 36 * 3600, n)))
+    hours = np.array([c.handle_hours for c in CLASSES])[cls] * (1.4 - 0.5 * progress)
+    handle = np.where(wave, rng.integers(3600, 5 * 3600, n),
+                      np.clip(rng.lognormal(np.log(hours * 3600), 0.6), 600, 90 * 86400))
+    stuck = ~wave & (rng.random(n) < STUCK_SHARE)
+    verify = np.where(wave, rng.integers(2 * 3600, 8 * 3600, n),
+                      rng.integers(2 * 3600, 72 * 3600, n))
+    close = rng.integers(300, 4 * 3600, n)
+    times = np.full((n, len(STAGES)), -1, dtype=np.int64)
+    times[:, 0] = detected
+    times[:, 1] = detected + review.astype(np.int64)
+    steps = np.stack([push, sign, handle, verify, close], axis=1).astype(np.int64)
+    done = true & ~stuck
+    reached = np.stack([true, true, done, done, done], axis=1)
+    times[:, 2:] = np.where(reached, times[:, 1:2] + np.cumsum(steps, axis=1), -1)
+    return times
+
+
+def _findings(world: World, fleet: Fleet, sorties: Sorties, month: Month) -> Findings:
+    rng = world.rng(Stream.DRONES, FINDINGS_LABEL, month.label)
+    progress = reform_progress(month)
+    counts = rng.poisson(_rates(fleet, sorties, month)) + _wave_counts(world, fleet, sorties)
+    pair_flight, pair_class = np.nonzero(counts)
+    k = counts[pair_flight, pair_class]
+    flight, cls = np.repeat(pair_flight, k), np.repeat(pair_class, k)
+    n = len(flight)
+    margin = CLIMB_S + 15
+    t = rng.integers(margin, sorties.routes.duration[flight] - margin)
+    x, y = route_xy(sorties.routes, flight, t)
+    x, y = x + rng.normal(0.0, 0.06, n), y + rng.normal(0.0, 0.06, n)  # the camera's reach
+    wave = sorties.wave[flight]
+    adjust = np.array([c.precision_adj for c in CLASSES])[cls]
+    true = wave | (rng.random(n) < np.clip(0.80 + 0.10 * progress + adjust, 0.55, 0.98))
+    confidence = 0.5 + 0.5 * np.where(true, rng.beta(12.0, 2.2, n), rng.beta(2.5, 2.0, n))
+    dept = sampling.categorical(rng, _route_table(world, progress)[cls])
+    detected = sorties.routes.takeoff[flight] + t
+    order = np.lexsort((cls, flight, detected))
+    flight, cls, x, y, wave, true = (a[order] for a in (flight, cls, x, y, wave, true))
+    county = np.array([d.county for d in fleet.docks], dtype=np.int64)[sorties.dock[flight]] \
+        if n else np.zeros(0, np.int64)
+    times = _lifecycle(rng, detected[order], cls, true, wave, progress)
+    lag = rng.integers(0, 60, times.shape)
+    lat, lon = to_latlon(x, y)
+    return Findings(
+        flight=flight, cls=cls, lat=np.round(lat, 6), lon=np.round(lon, 6), county=county,
+        town=_towns(world, county, x, y), dept=dept[order], true=true,
+        confidence=np.round(confidence[order], 3), times=times,
+        updated=np.where(times >= 0, times + lag, -1),
+        ids=[f"FX{month.yyyymm}{i:07d}" for i in range(1, n + 1)],
+    )
+
+
+# --- rows ------------------------------------------------------------------------------------
+def _stamps(seconds: np.ndarray) -> np.ndarray:
+    """Epoch seconds to 'YYYY-MM-DD HH:MM:SS' (None where negative), as an object array."""
+    frame = pl.DataFrame({"s": np.asarray(seconds, dtype=np.int64)})
+    text = frame.select(
+        pl.when(pl.col("s") >= 0)
+        .then((pl.col("s") * 1000).cast(pl.Datetime("ms")).dt.strftime("%Y-%m-%d %H:%M:%S"))
+    ).to_series()
+    return np.array(text.to_list(), dtype=object)
+
+
+def _rows(names: list[str], columns: list[np.ndarray]) -> list[Row]:
+    """Dicts from equal-length columns (the engine's row interface; the costly part)."""
+    return [dict(zip(names, values, strict=False))
+            for values in zip(*(c.tolist() for c in columns), strict=False)]
+
+
+def _flight_rows(world: World, plan: _MonthPlan, keep: np.ndarray, end_epoch: int) -> list[Row]:
+    sorties, fleet = plan.sorties, plan.fleet
+    rng = world.rng(Stream.DRONES, FLIGHTS_LABEL, plan.month_label, 1)
+    landing = sorties.routes.takeoff + sorties.routes.duration
+    updated = landing + rng.integers(60, 600, len(sorties))
+    keep = keep & (updated < end_epoch)
+    area = np.array([d.area_km2 for d in fleet.docks])[sorties.dock] if len(sorties) \
+        else np.zeros(0)
+    drone_ids = np.array([d.drone_id for d in fleet.drones], dtype=object)
+    dock_ids = np.array([d.dock_id for d in fleet.docks], dtype=object)
+    county = np.array([fleet.county_codes[d.county] for d in fleet.docks], dtype=object)
+    columns = [
+        np.array(sorties.ids, dtype=object), drone_ids[sorties.drone], dock_ids[sorties.dock],
+        county[sorties.dock], np.array(KINDS, dtype=object)[sorties.kind],
+        np.array(DISPATCHERS, dtype=object)[sorties.dispatch],
+        np.array(PURPOSES, dtype=object)[sorties.purpose],
+        _stamps(sorties.routes.takeoff), _stamps(landing), plan.tracks.distance_km,
+        np.round(np.minimum(area, plan.tracks.distance_km * SWATH_KM), 2),
+        point_counts(sorties.routes.duration), _stamps(updated),
+    ]
+    return _rows(FLIGHTS.column_names, [c[keep] for c in columns])
+
+
+def _finding_rows(world: World, plan: _MonthPlan, found: Findings, keep_flight: np.ndarray,
+                  end_epoch: int) -> list[Row]:
+    """One row per status change, carrying every milestone reached by then."""
+    geo, n = world.geo, len(found.ids)
+    stamps = [_stamps(found.times[:, s]) for s in range(len(STAGES))]
+    updated = [_stamps(found.updated[:, s]) for s in range(len(STAGES))]
+    fixed = [
+        np.array(found.ids, dtype=object), np.array(plan.sorties.ids, dtype=object)[found.flight],
+        stamps[0], np.array([c.code for c in CLASSES], dtype=object)[found.cls],
+        found.confidence, found.lat, found.lon,
+        np.array(geo.county_codes, dtype=object)[found.county],
+        np.array(geo.town_codes, dtype=object)[found.town],
+    ]
+    dept = np.array(world.departments.codes, dtype=object)[found.dept]
+    none = np.full(n, None, dtype=object)
+    keep = keep_flight[found.flight] if n else np.zeros(0, bool)
+    rows: list[Row] = []
+    for s, stage in enumerate(STAGES):
+        idx = np.flatnonzero(keep & (found.times[:, s] >= 0) & (found.updated[:, s] < end_epoch))
+        if stage == "REVIEWED":
+            status = np.where(found.true[idx], "CONFIRMED", "FALSE_ALARM").astype(object)
+        else:
+            status = np.full(len(idx), stage, dtype=object)
+        milestones = [stamps[j][idx] if j <= s else none[idx] for j in range(1, len(STAGES))]
+        columns = [c[idx] for c in fixed] + [
+            dept[idx] if s >= 2 else none[idx], status, stamps[s][idx], *milestones,
+            updated[s][idx]]
+        rows.extend(_rows(FINDINGS.column_names, columns))
+    return rows
+
+
+# --- the interface the engine calls ----------------------------------------------------------
+@dataclass(frozen=True)
+class _MonthPlan:
+    month_label: int
+    fleet: Fleet
+    calendar: list[date]
+    sorties: Sorties
+    tracks: Tracks
+
+
+_PLANS: dict[tuple[int, int, float], _MonthPlan] = {}
+
+
+def _month_plan(world: World, month: Month, factor: float) -> _MonthPlan:
+    """Sorties and tracks of the whole calendar month; kept for one month, so that
+    ``generate_month`` and ``track_point_frames`` of the same month share one draw."""
+    key = (world.seed, month.label, float(factor))
+    if key not in _PLANS:
+        _PLANS.clear()
+        fleet = build_fleet(world)
+        calendar = _calendar(month)
+        sorties = _sorties(world, fleet, month, calendar, factor)
+        tracks = build_tracks(world.rng(Stream.DRONES, TRACKS_LABEL, month.label),
+                              sorties.routes)
+        _PLANS[key] = _MonthPlan(month.label, fleet, calendar, sorties, tracks)
+    return _PLANS[key]
+
+
+def _in_range(plan: _MonthPlan, days: tuple[date, ...]) -> np.ndarray:
+    offsets = [(d - plan.calendar[0]).days for d in days]
+    return np.isin(plan.sorties.day, offsets)
+
+
+def generate_month(world: World, month: Month, factor: float, end: date) -> dict[str, list[Row]]:
+    """Rows per table name (``drones_docks``, ``drones_drones``, ``drones_flights``,
+    ``drones_findings``) for the days of ``month``, with every later state row up to ``end``;
+    each row's ``updated_at`` is the day it is exported. Track points: ``track_point_frames``.
+    """
+    plan = _month_plan(world, month, factor)
+    end_epoch = (_epoch_day(end) + 1) * 86400
+    last = end.isoformat()
+    docks, drones = registry_rows(plan.fleet, month.days)
+    keep = _in_range(plan, month.days)
+    found = _findings(world, plan.fleet, plan.sorties, month)
+    return {
+        DOCKS.table_name: [r for r in docks if str(r["updated_at"])[:10] <= last],
+        DRONES.table_name: [r for r in drones if str(r["updated_at"])[:10] <= last],
+        FLIGHTS.table_name: _flight_rows(world, plan, keep, end_epoch),
+        FINDINGS.table_name: _finding_rows(world, plan, found, keep, end_epoch),
+    }
+
+
+def track_point_frames(world: World, month: Month, factor: float) -> dict[date, pl.DataFrame]:
+    """Track points of each day of ``month`` (every day present, empty when nothing flew).
+
+    Frames are typed, columns in contract order: flight_id String, seq Int64, recorded_at
+    Datetime(ms), lat/lon/altitude_m/speed_mps Float64 (already rounded). Write each with
+    ``write_track_points``. Points of a sortie are exported on the day it flew.
+    """
+    plan = _month_plan(world, month, factor)
+    return day_frames(plan.tracks, plan.sorties.ids, plan.sorties.day, month.days,
+                      plan.calendar[0])
+
+
+def created_records(rows: dict[str, list[Row]]) -> dict[str, int]:
+    """Records created in a month's rows (for the run report): docks and drones commissioned,
+    sorties flown, findings detected. State rows of older records are not counted."""
+    def commissioned(table: str) -> int:
+        return sum(1 for r in rows.get(table, [])
+                   if str(r["updated_at"])[:10] == r["commissioned_date"])
+
+    return {
+        DOCKS.table_name: commissioned(DOCKS.table_name),
+        DRONES.table_name: commissioned(DRONES.table_name),
+        FLIGHTS.table_name: len(rows.get(FLIGHTS.table_name, [])),
+        FINDINGS.table_name: sum(1 for r in rows.get(FINDINGS.table_name, [])
+                                 if r["status"] == "DETECTED"),
+    }

@@ -17,13 +17,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import polars as pl
+
 from sources.contracts import TableContract
-from sources.simulator import enforcement, inspection
+from sources.simulator import drones, enforcement, inspection, items, organisation
+from sources.simulator.drone_tracks import write_track_points
 from sources.simulator.formats import Row
 from sources.simulator.inspection import Clue
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import Stream, World, build_world
-from sources.simulator.writers import LedgerEntry, write_export, write_ledger
+from sources.simulator.writers import LedgerEntry, WrittenFile, write_export, write_ledger
+from sources.systems import drones as drone_contracts
+from sources.systems import items as item_contracts
+from sources.systems import organisation as organisation_contracts
 from sources.systems.enforcement import CASES
 from sources.systems.inspection import TASKS
 
@@ -34,7 +40,18 @@ DEFAULT_START = date(2020, 1, 1)
 DEFAULT_END = date(2022, 6, 30)
 DEFAULT_DEFECT_RATE = 0.01
 GBK_SHARE = 0.1  # share of inspection days some county system exports in GBK
-CONTRACTS: tuple[TableContract, ...] = (TASKS, CASES)
+# Tables written from rows through the outbox, every day (empty files on quiet days: a system
+# that has nothing to report still sends its daily export).
+CONTRACTS: tuple[TableContract, ...] = (
+    TASKS,
+    CASES,
+    *organisation_contracts.CONTRACTS,
+    *item_contracts.CONTRACTS,
+    *drone_contracts.ROW_CONTRACTS,
+)
+# Tables generated as columnar frames per day and written by their own fast writers.
+FRAME_CONTRACTS: tuple[TableContract, ...] = (drone_contracts.TRACK_POINTS,)
+REGISTERS = (organisation, items)  # systems exporting a snapshot, then change rows
 
 
 @dataclass
@@ -102,7 +119,9 @@ def generate(
     report = GenerationReport(landing, simulator_dir(landing) / "defects.csv", scenario, scale,
                               seed, start, end, defect_rate)
     _clear(landing, report.ledger_path)
-    run = _Run(build_world(seed), landing, report, SCALES[scale])
+    # The entity pool scales with the volumes: tasks and cases name only entities that the
+    # market register of this run exports (about 3.2k at demo, 320k at full scale).
+    run = _Run(build_world(seed, SCALES[scale]), landing, report, SCALES[scale])
     for month in months(start, end):
         run.month(month)
         if progress:
@@ -123,7 +142,7 @@ def _as_date(value: date | str) -> date:
 
 def _clear(landing: Path, ledger: Path) -> None:
     """Remove what an earlier run landed for these systems, so no stale day survives."""
-    for system in sorted({c.system for c in CONTRACTS}):
+    for system in sorted({c.system for c in (*CONTRACTS, *FRAME_CONTRACTS)}):
         shutil.rmtree(landing / system, ignore_errors=True)
     ledger.unlink(missing_ok=True)
 
@@ -137,6 +156,13 @@ class _Run:
                                                         for c in CONTRACTS}
         self.clues: list[Clue] = []
         self.ledger: list[LedgerEntry] = []
+        for register in REGISTERS:
+            for table, by_day in register.export_rows(world, report.start, report.end).items():
+                for day, rows in by_day.items():
+                    self.outbox[table][day.isoformat()].extend(rows)
+                keys = {r[k] for rows in by_day.values() for r in rows
+                        for k in _contract(table).key}
+                report.records[table] = len(keys)
 
     def month(self, month: Month) -> None:
         end = self.report.end
@@ -149,9 +175,15 @@ class _Run:
             self.world, month, due, enforcement.OTHER_CASES_PER_YEAR * self.factor, end)
         self._file(TASKS, tasks.rows, tasks.tasks)
         self._file(CASES, cases, n_cases)
+        drone_rows = drones.generate_month(self.world, month, self.factor, end)
+        made = drones.created_records(drone_rows)
+        for contract in drone_contracts.ROW_CONTRACTS:
+            self._file(contract, drone_rows[contract.table_name], made[contract.table_name])
+        tracks = drones.track_point_frames(self.world, month, self.factor)
         for day in month.days:
             for contract in CONTRACTS:
                 self._write(contract, day)
+            self._write_tracks(day, tracks.pop(day))
 
     def _file(self, contract: TableContract, rows: list[Row], records: int) -> None:
         box = self.outbox[contract.table_name]
@@ -171,6 +203,19 @@ class _Run:
         rng = self.world.rng(Stream.DEFECTS, label, day.toordinal())
         written = write_export(self.landing, contract, day, rows, encoding, rng,
                                self.report.defect_rate)
+        self._account(contract, written, encoding)
+
+    def _write_tracks(self, day: date, frame: pl.DataFrame) -> None:
+        contract = drone_contracts.TRACK_POINTS
+        rng = self.world.rng(Stream.DEFECTS, zlib.crc32(contract.table_name.encode()),
+                             day.toordinal())
+        written = write_track_points(self.landing, contract, day, frame, rng,
+                                     self.report.defect_rate)
+        self.report.records[contract.table_name] = (
+            self.report.records.get(contract.table_name, 0) + written.rows)
+        self._account(contract, written, "utf-8")
+
+    def _account(self, contract: TableContract, written: WrittenFile, encoding: str) -> None:
         table, report = contract.table_name, self.report
         report.rows[table] = report.rows.get(table, 0) + written.rows
         report.files[table] = report.files.get(table, 0) + 1
@@ -178,3 +223,10 @@ class _Run:
         self.ledger.extend(written.ledger)
         for entry in written.ledger:
             report.defects[entry.reason.value] = report.defects.get(entry.reason.value, 0) + 1
+
+
+def _contract(table_name: str) -> TableContract:
+    for contract in CONTRACTS:
+        if contract.table_name == table_name:
+            return contract
+    raise KeyError(table_name)

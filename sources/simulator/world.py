@@ -1,8 +1,11 @@
 """The world a scenario runs in: geography, departments, residents and the market entities.
 
-Built once per seed, independent of scale and date range, and shared by every system's
-generator. Random streams are keyed by (seed, stream, label) so that each system and month
-draws from its own stream: adding a system or shortening the range leaves the others alone.
+Built once per (seed, entity share), independent of the date range, and shared by every
+system's generator. The market entities are a volume like any other: a demo run holds about
+1% of the city's 320k entities, so that every entity a task or case names is one the market
+register exports. Geography, departments and residents do not depend on the scale. Random
+streams are keyed by (seed, stream, label) so that each system and month draws from its own
+stream: adding a system or shortening the range leaves the others alone.
 """
 
 from __future__ import annotations
@@ -102,15 +105,32 @@ class World:
         return np.random.default_rng(np.random.SeedSequence([self.seed, int(stream), *labels]))
 
 
+def build_world(seed: int, entity_share: float = 1.0) -> World:
+    """Everything that exists before the first day; deterministic in the seed and share.
+
+    ``entity_share`` is the scale's factor (``engine.SCALES``): the world then holds
+    ``round(N_ENTITIES * entity_share)`` market entities, so that per-entity rates (visits,
+    cases, ratings) stay those of the real city at every scale.
+    """
+    return _build_world(seed, entity_count(entity_share))
+
+
+def entity_count(entity_share: float) -> int:
+    """Market entities at a scale; at least one, so every generator has a pool to draw from."""
+    if not 0.0 < entity_share <= 1.0:
+        raise ValueError(f"entity_share must be in (0, 1], got {entity_share}")
+    return max(1, round(N_ENTITIES * entity_share))
+
+
 @lru_cache(maxsize=4)
-def build_world(seed: int) -> World:
-    """Everything that exists before the first day; deterministic in the seed."""
+def _build_world(seed: int, n_entities: int) -> World:
+    """Cached on the entity count, so build_world(s) and build_world(s, 1.0) share one world."""
     def rng(stream: Stream) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence([seed, int(stream)]))
 
     geo = build_geography(rng(Stream.GEOGRAPHY))
     people = build_people(rng(Stream.PEOPLE), geo)
-    entities = build_entities(rng(Stream.ENTITIES), geo)
+    entities = build_entities(rng(Stream.ENTITIES), geo, n_entities)
     departments = build_departments()
     for part in (geo, people, entities, departments):
         _freeze(part)
@@ -124,8 +144,8 @@ def _freeze(part: object) -> None:
             value.setflags(write=False)
 
 
-def build_entities(rng: np.random.Generator, geo: Geography) -> EntityPool:
-    n = N_ENTITIES
+def build_entities(rng: np.random.Generator, geo: Geography, n: int = N_ENTITIES) -> EntityPool:
+    """``n`` market entities placed, typed and coded; also used for later registrations."""
     town = rng.choice(len(geo.town_codes), size=n, p=geo.town_weight)
     county = geo.town_county[town]
     sole = rng.random(n) < SOLE_TRADER_SHARE

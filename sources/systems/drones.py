@@ -83,6 +83,7 @@ DOCKS = TableContract(
     ),
     key=("dock_id",),
     version_column="updated_at",
+    rows_every_day=False,  # a small fleet does not fly (or change) every day
     date_orders=(DateOrder("commissioned_date", "decommissioned_date"),),
     formats=("csv",),
 )
@@ -104,6 +105,7 @@ DRONES = TableContract(
     ),
     key=("drone_id",),
     version_column="updated_at",
+    rows_every_day=False,  # a small fleet does not fly (or change) every day
     date_orders=(DateOrder("commissioned_date", "retired_date"),),
     formats=("jsonl",),
 )
@@ -135,6 +137,7 @@ FLIGHTS = TableContract(
     ),
     key=("flight_id",),
     version_column="updated_at",
+    rows_every_day=False,  # a small fleet does not fly (or change) every day
     formats=("csv",),
 )
 
@@ -154,6 +157,7 @@ TRACK_POINTS = TableContract(
         Column("speed_mps", "float", "Ground speed, m/s", required=True, minimum=0, maximum=30),
     ),
     key=("flight_id", "seq"),
+    rows_every_day=False,
     formats=("csv",),
 )
 
@@ -190,6 +194,7 @@ FINDINGS = TableContract(
     ),
     key=("finding_id",),
     version_column="updated_at",
+    rows_every_day=False,  # a small fleet does not fly (or change) every day
     formats=("csv",),
 )
 

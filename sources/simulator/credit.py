@@ -1,0 +1,227 @@
+"""信用+激励: monthly credit-risk classes A-D of every registered entity, written columnar.
+
+At full scale the ratings are the biggest table of the scenario (about 350k rows a month), so
+a month is drawn with numpy and written with polars, never as Python rows.
+
+The class is causal in a latent sense: the generator cannot see which entities inspection and
+enforcement actually picked, so it draws, per entity and month, the penalties and failed
+inspections those generators would give it on average (their yearly volumes spread over the
+pool by the same case and inspection weights). A penalty or failed inspection costs points
+that are forgiven slowly (a half-life of about ten months), so an entity that is caught
+drifts down to C or D and a clean one climbs back to A. A listing in the abnormal-operation
+list costs points while it lasts; a new entity is B at best for its first half year. The
+classes end up near the mix SAMR publishes: about A 30%, B 55%, C 12%, D 3%.
+
+``write_frame_export`` is the columnar twin of ``writers.write_export`` for any CSV contract:
+polars writes the clean lines, and the few defective ones are rendered by ``writers.render``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from sources.contracts import TableContract
+from sources.simulator import defects, market, sampling
+from sources.simulator.city import N_ENTITIES
+from sources.simulator.enforcement import CASES_PER_YEAR
+from sources.simulator.formats import Row, csv_cell
+from sources.simulator.inspection import TASKS_PER_YEAR
+from sources.simulator.timeline import Month
+from sources.simulator.world import Stream, World
+from sources.simulator.writers import LedgerEntry, WrittenFile, export_path, render
+from sources.systems.market import CREDIT_RATINGS
+
+CLASSES = ("A", "B", "C", "D")
+THRESHOLDS = (90, 72, 53)  # lowest score of A, B and C; below the last is D
+# Per entity and year, on average: penalties (cases against a business ending in a penalty)
+# and inspections ending in a rectification order or a clue.
+PENALTIES_PER_YEAR = CASES_PER_YEAR * 0.5 / N_ENTITIES
+FAILED_INSPECTIONS_PER_YEAR = TASKS_PER_YEAR * 0.22 / N_ENTITIES
+PENALTY_POINTS = 18.0
+FAILED_POINTS = 10.0
+FORGIVENESS = 0.93  # share of last month's lost points still counted this month
+BASE_SCORE = 90.5
+PROPENSITY_POINTS = 7.0  # points per unit of latent violation propensity
+ABNORMAL_POINTS = 28.0
+MONTHLY_NOISE = 2.0
+PROBATION_MONTHS = 6  # a new entity is rated B at best
+EXPORT_DAY_P = np.array([0.7, 0.2, 0.1])  # share of a month's ratings exported on the 1st-3rd
+BATCH_SECONDS = (3600, 6 * 3600)  # the classification run works at night
+# Supervision follows the class (双随机 sampling ratios by class; A only when triggered).
+INSPECTION_FACTOR = np.array([0.3, 1.0, 2.0, 4.0])
+
+
+# --- the latent score ------------------------------------------------------------------------
+
+
+_LOST: dict[tuple[int, int], tuple[int, np.ndarray]] = {}  # (seed, pool) -> (label, points)
+
+
+def lost_points(world: World, label: int) -> np.ndarray:
+    """Points each entity has lost to penalties and failed inspections by the month's end.
+
+    Carried month by month from ``market.HISTORY_START``; the latest month is kept, so a run
+    that rates its months in order does one step per month.
+    """
+    reg = market.register(world)
+    first = market.month_label(market.HISTORY_START)
+    key = (world.seed, len(world.entities))
+    done, points = _LOST.get(key, (first - 1, np.zeros(len(reg))))
+    if done > label:
+        done, points = first - 1, np.zeros(len(reg))
+    rates = _event_rates(world)
+    for step in range(done + 1, label + 1):
+        points = _step(world.rng(Stream.CREDIT, step, 1), points, rates,
+                       reg.status_at_month_end(step))
+    points.setflags(write=False)  # kept for the next month: callers must not change it
+    _LOST[key] = (label, points)
+    return points
+
+
+def _event_rates(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly penalty and failed-inspection rates per registered entity."""
+    reg = market.register(world)
+    pool, n_pool = reg.entities, reg.n_pool
+    case = pool.case_weight / pool.case_weight[:n_pool].mean()
+    inspect = pool.inspect_weight / pool.inspect_weight[:n_pool].mean()
+    return case * PENALTIES_PER_YEAR / 12, inspect * FAILED_INSPECTIONS_PER_YEAR / 12
+
+
+def _step(rng: np.random.Generator, points: np.ndarray, rates: tuple[np.ndarray, np.ndarray],
+          status: np.ndarray) -> np.ndarray:
+    caught = (PENALTY_POINTS * rng.poisson(rates[0]) + FAILED_POINTS * rng.poisson(rates[1]))
+    return np.where(status == market.UNREGISTERED, 0.0, points * FORGIVENESS + caught)
+
+
+def scores(world: World, label: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rated entity indices, their scores 0-100) for one month: entities not closed by then."""
+    reg = market.register(world)
+    status = reg.status_at_month_end(label)
+    rated = np.flatnonzero((status == market.OPERATING) | (status == market.ABNORMAL))
+    rng = world.rng(Stream.CREDIT, label, 2)
+    raw = (BASE_SCORE - PROPENSITY_POINTS * reg.propensity - lost_points(world, label)
+           - ABNORMAL_POINTS * (status == market.ABNORMAL)
+           + rng.normal(0.0, MONTHLY_NOISE, len(reg)))
+    month_end = sampling.to_day(_month_first(label + 1)) - np.timedelta64(1, "D")
+    young = reg.registered > month_end - np.timedelta64(PROBATION_MONTHS * 30, "D")
+    raw = np.where(young, np.minimum(raw, THRESHOLDS[0] - 1), raw)
+    return rated, np.clip(np.round(raw[rated]), 0, 100).astype(np.int64)
+
+
+def classes(score: np.ndarray) -> np.ndarray:
+    """Class index 0..3 (A..D) of each score."""
+    return np.searchsorted(-np.array(THRESHOLDS), -score, side="left")
+
+
+def inspection_weights(world: World, month: Month | date) -> np.ndarray:
+    """What inspection could draw pool entities by in ``month``: the pool's inspection weight
+    times a factor of last month's class, zero for entities closed or revoked by then.
+
+    Not used yet: the engine would pass it to ``inspection.generate_month`` in place of
+    ``world.entities.inspect_weight`` (passed in, since this module imports inspection's
+    volumes), so that supervision follows the class and skips entities that no longer exist.
+    """
+    label = _label(month) - 1
+    pool_size = len(world.entities)
+    rated, score = scores(world, label)
+    factor = np.zeros(len(market.register(world)))
+    factor[rated] = INSPECTION_FACTOR[classes(score)]
+    return world.entities.inspect_weight * factor[:pool_size]
+
+
+# --- frames ----------------------------------------------------------------------------------
+
+
+def rating_frames(world: World, month: Month | date) -> dict[date, pl.DataFrame]:
+    """The ratings of ``month`` by export day (the 1st-3rd of the next month), as export text:
+    contract columns in contract order, one row per entity not closed by the month's end."""
+    label = _label(month)
+    reg = market.register(world)
+    rated, score = scores(world, label)
+    rng = world.rng(Stream.CREDIT, label, 3)
+    n = len(rated)
+    following = _month_first(label + 1)
+    offset = rng.choice(len(EXPORT_DAY_P), size=n, p=EXPORT_DAY_P)
+    rated_s = rng.integers(*BATCH_SECONDS, n)
+    rated_at = (sampling.to_day(following) + offset.astype("timedelta64[D]")).astype(
+        "datetime64[ms]") + rated_s.astype("timedelta64[s]")
+    updated_at = rated_at + rng.integers(60, 1800, n).astype("timedelta64[s]")
+    stamp = "%Y-%m-%d %H:%M:%S"
+    frame = pl.DataFrame({
+        "uscc": reg.entities.uscc[rated].tolist(),
+        "rating_month": [_month_first(label).isoformat()] * n,
+        "credit_class": np.array(CLASSES)[classes(score)].tolist(),
+        "score": pl.Series(score).cast(pl.String),
+        "rated_at": pl.Series(rated_at).dt.strftime(stamp),
+        "updated_at": pl.Series(updated_at).dt.strftime(stamp),
+        "_offset": offset,
+    }).sort("updated_at", "uscc")
+    return {following + timedelta(int(day)): part.drop("_offset")
+            .select(CREDIT_RATINGS.column_names)
+            for (day,), part in sorted(frame.partition_by("_offset", as_dict=True).items())}
+
+
+def month_frames(world: World, month: Month) -> dict[date, pl.DataFrame]:
+    """The engine's month loop: rating frames exported on the days of ``month`` (those of
+    the previous month's ratings that fall inside the run)."""
+    frames = rating_frames(world, _month_first(month.label - 1))
+    return {day: frame for day, frame in frames.items() if day in month.days}
+
+
+def _label(month: Month | date) -> int:
+    return month.label if isinstance(month, Month) else market.month_label(month)
+
+
+def _month_first(label: int) -> date:
+    return date(label // 12, label % 12 + 1, 1)
+
+
+# --- a columnar writer for any CSV contract --------------------------------------------------
+
+
+def frame_of_rows(contract: TableContract, rows: list[Row]) -> pl.DataFrame:
+    """Rows as export text, for a big batch of row dicts (a full-scale snapshot) that should
+    go through ``write_frame_export``: the same bytes as ``write_export``, much faster."""
+    return pl.DataFrame({name: [csv_cell(row[name]) or None for row in rows]
+                         for name in contract.column_names},
+                        schema=dict.fromkeys(contract.column_names, pl.String))
+
+
+def write_frame_export(landing: Path, contract: TableContract, day: date, frame: pl.DataFrame,
+                       rng: np.random.Generator, defect_rate: float,
+                       encoding: str = "utf-8") -> WrittenFile:
+    """Write one day's export from a frame of export text (null for an empty field).
+
+    The clean lines come from polars in one pass; each row hit by the defect rate is rendered
+    alone by ``writers.render`` (so it breaks for exactly one reason, as in the row writer)
+    and replaces its clean line. Same layout, ledger and line numbering as ``write_export``.
+    """
+    if contract.formats[0] != "csv":
+        raise ValueError(f"{contract.table_name}: the frame writer writes CSV only")
+    frame = frame.select(
+        pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name)
+        for name in contract.column_names)
+    lines = frame.write_csv(line_terminator="\n").encode(encoding).split(b"\n")[:-1]
+    hits = np.flatnonzero(rng.random(frame.height) < defect_rate)
+    choice = rng.random(len(hits))
+    relative = export_path(landing, contract, day).relative_to(landing).as_posix()
+    ledger: list[LedgerEntry] = []
+    extra = 0
+    for row_index, row, u in zip(hits.tolist(), frame[hits].to_dicts(), choice.tolist(),
+                                 strict=True):
+        candidates = defects.eligible(row, contract, "csv")
+        reason = candidates[int(u * len(candidates))]
+        rendered, injected = render(contract, [row], [reason], encoding, rng)
+        lines[row_index + 1] = b"".join(rendered[1:]).removesuffix(b"\n")
+        first_line = row_index + 2 + extra
+        ledger.extend(LedgerEntry(contract.system, contract.entity, relative,
+                                  first_line + line - 2, why) for line, why in injected)
+        extra += len(rendered) - 2
+    path = landing / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return WrittenFile(relative, encoding, frame.height + extra, ledger)
