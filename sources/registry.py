@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from sources.contracts import TableContract
-from sources.systems import drones, enforcement, inspection, items, organisation
+from sources.systems import (
+    complaints,
+    drones,
+    enforcement,
+    grid,
+    inspection,
+    items,
+    market,
+    organisation,
+)
 
 CONTRACTS: tuple[TableContract, ...] = (
     *inspection.CONTRACTS,
@@ -11,6 +20,9 @@ CONTRACTS: tuple[TableContract, ...] = (
     *organisation.CONTRACTS,
     *items.CONTRACTS,
     *drones.CONTRACTS,
+    *market.CONTRACTS,
+    *complaints.CONTRACTS,
+    *grid.CONTRACTS,
 )
 
 

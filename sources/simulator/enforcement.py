@@ -96,7 +96,9 @@ def _parties(rng: np.random.Generator, world: World, month: Month, progress: flo
     """Source, party, place and department of each case (clue cases first)."""
     pool, geo = world.entities, world.geo
     n_clues, n = len(clues), len(clues) + n_other
-    source = np.r_[np.zeros(n_clues, dtype=np.int64),
+    # a handed-over clue keeps its source (inspection, or a 12345 ticket turned into a clue)
+    clue_sources = [SOURCES.index(getattr(c, "source", "INSPECTION")) for c in clues]
+    source = np.r_[np.array(clue_sources, dtype=np.int64),
                    rng.choice(len(SOURCES), size=n_other, p=source_weights(month, progress))]
     business = rng.random(n) < BUSINESS_SHARE[source]
     entity = rng.choice(len(pool), size=n, p=pool.case_weight / pool.case_weight.sum())
@@ -217,8 +219,9 @@ def _base_fields(world: World, cases: dict[str, np.ndarray], month: Month) -> li
 
 
 def _clue_id(cases: dict[str, np.ndarray], i: int, source: str, yyyymm: str) -> str | None:
-    """Inspection clues keep the task number (XS + task_id): the loop can be followed."""
-    if source == "INSPECTION":
+    """Handed-over clues keep their origin's number (XS + task_id or ticket number), so the
+    loop can be followed from the inspection or the 12345 ticket to the case."""
+    if cases["clue_task"][i]:
         return f"XS{cases['clue_task'][i]}"
     if not cases["with_clue"][i]:
         return None  # an on-the-spot case with no registered clue

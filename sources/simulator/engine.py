@@ -20,15 +20,29 @@ from pathlib import Path
 import polars as pl
 
 from sources.contracts import TableContract
-from sources.simulator import drones, enforcement, inspection, items, organisation
+from sources.simulator import (
+    complaints,
+    credit,
+    drones,
+    enforcement,
+    grid_events,
+    grids,
+    inspection,
+    items,
+    market,
+    organisation,
+)
 from sources.simulator.drone_tracks import write_track_points
 from sources.simulator.formats import Row
 from sources.simulator.inspection import Clue
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import Stream, World, build_world
 from sources.simulator.writers import LedgerEntry, WrittenFile, write_export, write_ledger
+from sources.systems import complaints as complaint_contracts
 from sources.systems import drones as drone_contracts
+from sources.systems import grid as grid_contracts
 from sources.systems import items as item_contracts
+from sources.systems import market as market_contracts
 from sources.systems import organisation as organisation_contracts
 from sources.systems.enforcement import CASES
 from sources.systems.inspection import TASKS
@@ -48,9 +62,16 @@ CONTRACTS: tuple[TableContract, ...] = (
     *organisation_contracts.CONTRACTS,
     *item_contracts.CONTRACTS,
     *drone_contracts.ROW_CONTRACTS,
+    grid_contracts.CELLS,
+    market_contracts.ENTITIES,
 )
-# Tables generated as columnar frames per day and written by their own fast writers.
-FRAME_CONTRACTS: tuple[TableContract, ...] = (drone_contracts.TRACK_POINTS,)
+# Tables generated as columnar frames per day, written by the fast frame writers.
+FRAME_CONTRACTS: tuple[TableContract, ...] = (
+    drone_contracts.TRACK_POINTS,
+    *complaint_contracts.FRAME_CONTRACTS,
+    *grid_contracts.FRAME_CONTRACTS,
+    market_contracts.CREDIT_RATINGS,
+)
 REGISTERS = (organisation, items)  # systems exporting a snapshot, then change rows
 
 
@@ -156,6 +177,9 @@ class _Run:
                                                         for c in CONTRACTS}
         self.clues: list[Clue] = []
         self.ledger: list[LedgerEntry] = []
+        self.frames = grid_events.FrameOutbox()
+        for rows in grids.grid_rows(world, report.start).values():
+            self._file(grid_contracts.CELLS, rows, len(rows))
         for register in REGISTERS:
             for table, by_day in register.export_rows(world, report.start, report.end).items():
                 for day, rows in by_day.items():
@@ -169,6 +193,17 @@ class _Run:
         tasks = inspection.generate_month(self.world, month,
                                           inspection.TASKS_PER_YEAR * self.factor, end)
         self.clues.extend(tasks.clues)
+        hotline = complaints.generate_month(self.world, month, self.factor, end)
+        grid_month = grid_events.generate_month(self.world, month, self.factor, end)
+        self.clues.extend(hotline.clues)
+        for exports in (hotline, grid_month):
+            self.frames.add(exports.frames)
+            for table, count in exports.records.items():
+                self.report.records[table] = self.report.records.get(table, 0) + count
+        self.frames.add({market_contracts.CREDIT_RATINGS.table_name:
+                         credit.month_frames(self.world, month)})
+        for rows in market.month_rows(self.world, month, self.report.start).values():
+            self._file(market_contracts.ENTITIES, rows, len(rows))
         due = [c for c in self.clues if c.filing <= month.days[-1]]
         self.clues = [c for c in self.clues if c.filing > month.days[-1]]
         cases, n_cases = enforcement.generate_month(
@@ -184,6 +219,8 @@ class _Run:
             for contract in CONTRACTS:
                 self._write(contract, day)
             self._write_tracks(day, tracks.pop(day))
+            for contract in FRAME_CONTRACTS[1:]:
+                self._write_frame(contract, day)
 
     def _file(self, contract: TableContract, rows: list[Row], records: int) -> None:
         box = self.outbox[contract.table_name]
@@ -213,6 +250,22 @@ class _Run:
                                      self.report.defect_rate)
         self.report.records[contract.table_name] = (
             self.report.records.get(contract.table_name, 0) + written.rows)
+        self._account(contract, written, "utf-8")
+
+    def _write_frame(self, contract: TableContract, day: date) -> None:
+        rng = self.world.rng(Stream.DEFECTS, zlib.crc32(contract.table_name.encode()),
+                             day.toordinal())
+        frame = self.frames.pop(contract, day)
+        if contract is market_contracts.CREDIT_RATINGS:
+            if not frame.height:  # the credit writer takes export text, not typed columns
+                frame = pl.DataFrame(schema=dict.fromkeys(contract.column_names, pl.String))
+            written = credit.write_frame_export(self.landing, contract, day, frame, rng,
+                                                self.report.defect_rate)
+            self.report.records[contract.table_name] = (
+                self.report.records.get(contract.table_name, 0) + frame.height)
+        else:
+            written = grid_events.write_frame(self.landing, contract, day, frame, rng,
+                                              self.report.defect_rate)
         self._account(contract, written, "utf-8")
 
     def _account(self, contract: TableContract, written: WrittenFile, encoding: str) -> None:

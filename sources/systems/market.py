@@ -105,6 +105,7 @@ ENTITIES = TableContract(
     ),
     key=("uscc",),
     version_column="updated_at",
+    rows_every_day=False,  # a register: rows on the days entities change
     date_orders=(DateOrder("registered_date", "status_date"),),
     formats=("csv",),
 )
@@ -133,6 +134,7 @@ CREDIT_RATINGS = TableContract(
     ),
     key=("uscc", "rating_month"),
     version_column="updated_at",
+    rows_every_day=False,  # monthly ratings arrive on the first days of the next month
     formats=("csv",),
 )
 
