@@ -24,6 +24,7 @@ from sources.simulator import DEFAULT_SEED
 from sources.simulator import complaints as complaint_sim
 from sources.simulator import grid_events as grid_sim
 from sources.simulator import grids as grid_layer
+from sources.simulator.frames import write_frame
 from sources.simulator.inspection import Clue
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import World, build_world
@@ -76,7 +77,7 @@ def land(world: World, root: Path, defect_rate: float, start: date = START,
                     result = write_export(root, contract, day, cells.get(day, []), "utf-8", rng,
                                           defect_rate)
                 else:
-                    result = grid_sim.write_frame(root, contract, day,
+                    result = write_frame(root, contract, day,
                                                   outbox.pop(contract, day), rng, defect_rate)
                 files.append(ExportFile(root / result.relative, result.relative))
                 ledger += result.ledger

@@ -25,6 +25,7 @@ from sources.contracts import TableContract
 from sources.readers import DETAIL, FILE, LINE, REASON, ExportFile, read_exports
 from sources.simulator import drones as sim
 from sources.simulator.engine import DEFAULT_SEED
+from sources.simulator.frames import write_frame
 from sources.simulator.timeline import months
 from sources.simulator.world import build_world
 from sources.simulator.writers import LedgerEntry, WrittenFile, write_export
@@ -104,7 +105,7 @@ def land(root: Path, first: date, last: date, factor: float, defect_rate: float,
                 _keep(files, ledger, contract, day, root, written, read)
             if write(TRACK_POINTS, day):
                 began = time.perf_counter()
-                written = sim.write_track_points(root, TRACK_POINTS, day, frames[day],
+                written = write_frame(root, TRACK_POINTS, day, frames[day],
                                                  _rng(TRACK_POINTS, day, seed), defect_rate)
                 track_seconds += time.perf_counter() - began
                 _keep(files, ledger, TRACK_POINTS, day, root, written, read)

@@ -20,6 +20,7 @@ from sources.readers import FILE, LINE, REASON, ExportFile, read_exports
 from sources.simulator import DEFAULT_SEED, SCALES, credit, generate, market
 from sources.simulator.city import INDUSTRIES, N_ENTITIES
 from sources.simulator.formats import Row
+from sources.simulator.frames import write_frame
 from sources.simulator.timeline import months
 from sources.simulator.world import World, build_world
 from sources.simulator.writers import LedgerEntry, WrittenFile, write_export
@@ -55,7 +56,7 @@ def _land(root: Path, world: World, entity_rows: dict[date, list[Row]], rate: fl
             root, ENTITIES, day, rows, "utf-8", _rng(ENTITIES.table_name, day, rate), rate))
     for month in RATED:
         for day, frame in credit.rating_frames(world, month).items():
-            written[CREDIT_RATINGS.table_name].append(credit.write_frame_export(
+            written[CREDIT_RATINGS.table_name].append(write_frame(
                 root, CREDIT_RATINGS, day, frame, _rng(CREDIT_RATINGS.table_name, day, rate),
                 rate))
     batches, ledger, counts = {}, [], {}
@@ -86,7 +87,7 @@ def test_deterministic(world: World, entity_rows: dict[date, list[Row]], tmp_pat
     again = credit.rating_frames(world, RATED[1])
     assert list(again) == list(frames)
     assert all(again[day].equals(frames[day]) for day in frames)
-    files = [credit.write_frame_export(tmp_path / name, CREDIT_RATINGS, day, frames[day],
+    files = [write_frame(tmp_path / name, CREDIT_RATINGS, day, frames[day],
                                        np.random.default_rng(7), 0.05)
              for name in ("a", "b") for day in list(frames)[:1]]
     assert files[0] == files[1]
@@ -124,10 +125,10 @@ def test_frame_writer_writes_what_the_row_writer_writes(entity_rows: dict[date, 
     frame = credit.frame_of_rows(ENTITIES, rows)
     clean = np.random.default_rng(0)
     by_rows = write_export(tmp_path / "rows", ENTITIES, START, rows, "utf-8", clean, 0.0)
-    by_frame = credit.write_frame_export(tmp_path / "frame", ENTITIES, START, frame, clean, 0.0)
+    by_frame = write_frame(tmp_path / "frame", ENTITIES, START, frame, clean, 0.0)
     assert (tmp_path / "rows" / by_rows.relative).read_bytes() == (
         tmp_path / "frame" / by_frame.relative).read_bytes()
-    gbk = credit.write_frame_export(tmp_path / "gbk", ENTITIES, START, frame, clean, 0.0, "gbk")
+    gbk = write_frame(tmp_path / "gbk", ENTITIES, START, frame, clean, 0.0, "gbk")
     text = (tmp_path / "gbk" / gbk.relative).read_bytes().decode("gbk")
     assert text == (tmp_path / "rows" / by_rows.relative).read_text(encoding="utf-8")
 

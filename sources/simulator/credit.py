@@ -12,27 +12,25 @@ drifts down to C or D and a clean one climbs back to A. A listing in the abnorma
 list costs points while it lasts; a new entity is B at best for its first half year. The
 classes end up near the mix SAMR publishes: about A 30%, B 55%, C 12%, D 3%.
 
-``write_frame_export`` is the columnar twin of ``writers.write_export`` for any CSV contract:
+``frames.write_frame`` (the columnar twin of ``writers.write_export``) writes them:
 polars writes the clean lines, and the few defective ones are rendered by ``writers.render``.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import numpy as np
 import polars as pl
 
 from sources.contracts import TableContract
-from sources.simulator import defects, market, sampling
+from sources.simulator import market, sampling
 from sources.simulator.city import N_ENTITIES
 from sources.simulator.enforcement import CASES_PER_YEAR
 from sources.simulator.formats import Row, csv_cell
 from sources.simulator.inspection import TASKS_PER_YEAR
 from sources.simulator.timeline import Month
 from sources.simulator.world import Stream, World
-from sources.simulator.writers import LedgerEntry, WrittenFile, export_path, render
 from sources.systems.market import CREDIT_RATINGS
 
 CLASSES = ("A", "B", "C", "D")
@@ -185,43 +183,7 @@ def _month_first(label: int) -> date:
 
 def frame_of_rows(contract: TableContract, rows: list[Row]) -> pl.DataFrame:
     """Rows as export text, for a big batch of row dicts (a full-scale snapshot) that should
-    go through ``write_frame_export``: the same bytes as ``write_export``, much faster."""
+    go through ``frames.write_frame``: the same bytes as ``write_export``, much faster."""
     return pl.DataFrame({name: [csv_cell(row[name]) or None for row in rows]
                          for name in contract.column_names},
                         schema=dict.fromkeys(contract.column_names, pl.String))
-
-
-def write_frame_export(landing: Path, contract: TableContract, day: date, frame: pl.DataFrame,
-                       rng: np.random.Generator, defect_rate: float,
-                       encoding: str = "utf-8") -> WrittenFile:
-    """Write one day's export from a frame of export text (null for an empty field).
-
-    The clean lines come from polars in one pass; each row hit by the defect rate is rendered
-    alone by ``writers.render`` (so it breaks for exactly one reason, as in the row writer)
-    and replaces its clean line. Same layout, ledger and line numbering as ``write_export``.
-    """
-    if contract.formats[0] != "csv":
-        raise ValueError(f"{contract.table_name}: the frame writer writes CSV only")
-    frame = frame.select(
-        pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name)
-        for name in contract.column_names)
-    lines = frame.write_csv(line_terminator="\n").encode(encoding).split(b"\n")[:-1]
-    hits = np.flatnonzero(rng.random(frame.height) < defect_rate)
-    choice = rng.random(len(hits))
-    relative = export_path(landing, contract, day).relative_to(landing).as_posix()
-    ledger: list[LedgerEntry] = []
-    extra = 0
-    for row_index, row, u in zip(hits.tolist(), frame[hits].to_dicts(), choice.tolist(),
-                                 strict=True):
-        candidates = defects.eligible(row, contract, "csv")
-        reason = candidates[int(u * len(candidates))]
-        rendered, injected = render(contract, [row], [reason], encoding, rng)
-        lines[row_index + 1] = b"".join(rendered[1:]).removesuffix(b"\n")
-        first_line = row_index + 2 + extra
-        ledger.extend(LedgerEntry(contract.system, contract.entity, relative,
-                                  first_line + line - 2, why) for line, why in injected)
-        extra += len(rendered) - 2
-    path = landing / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\n".join(lines) + b"\n")
-    return WrittenFile(relative, encoding, frame.height + extra, ledger)

@@ -10,7 +10,7 @@ replaces its clean twin, except a DUPLICATE, which is a second copy right after 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -97,8 +97,10 @@ def spoil(row: Row, reason: Reason, contract: TableContract, rng: np.random.Gene
         changed[column.name] = _out_of_range(column, rng)
     elif reason == Reason.DATE_ORDER:
         earlier, later = _orders(row, contract)[int(rng.integers(len(_orders(row, contract))))]
-        before = date.fromisoformat(str(row[earlier])) - timedelta(int(rng.integers(1, 31)))
-        changed[later] = before.isoformat()
+        # dates and timestamps alike: move the later value 1-30 days before the earlier one
+        before = datetime.fromisoformat(str(row[earlier])) - timedelta(int(rng.integers(1, 31)))
+        is_timestamp = contract.column(later).type == "timestamp"
+        changed[later] = before.strftime("%Y-%m-%d %H:%M:%S" if is_timestamp else "%Y-%m-%d")
     elif reason == Reason.BAD_ENCODING:
         column = _pick(rng, _text_columns(row, contract))
         text = str(row[column])

@@ -12,18 +12,11 @@ a few metres over a county, far below a GPS fix's noise).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import polars as pl
-
-from sources.contracts import Reason, TableContract
-from sources.simulator import defects
-from sources.simulator.formats import Row
-from sources.simulator.writers import LedgerEntry, WrittenFile, export_path, render
 
 ORIGIN_LAT, ORIGIN_LON = 29.0, 118.8
 KM_PER_DEG_LAT = 111.2
@@ -159,61 +152,3 @@ def day_frames(tracks: Tracks, flight_ids: list[str], flight_day: np.ndarray,
         lo, hi = np.searchsorted(point_day, [offset, offset + 1])
         result[day] = frame.slice(int(lo), int(hi - lo))
     return result
-
-
-def write_track_points(landing: Path, contract: TableContract, day: date, frame: pl.DataFrame,
-                       rng: np.random.Generator, defect_rate: float) -> WrittenFile:
-    """Write one day's track points with polars; defects are rendered row by row and spliced.
-
-    ``frame`` is typed (as from ``day_frames``). Clean lines are polars' CSV: minimal quoting,
-    '\\n', timestamps 'YYYY-MM-DD HH:MM:SS', floats in shortest form, which is what the other
-    exports look like. Defective lines replace their clean twin (a DUPLICATE adds its copy
-    after it), and the ledger names their physical line, exactly as ``writers.write_export``.
-    """
-    buffer = io.BytesIO()
-    frame.select(contract.column_names).write_csv(buffer, datetime_format=TIMESTAMP_FORMAT)
-    data = buffer.getvalue()
-    hits = np.flatnonzero(rng.random(frame.height) < defect_rate)
-    injected: list[tuple[int, Reason]] = []
-    if len(hits):
-        data, injected = _splice(contract, frame, data, hits, rng)
-    path = export_path(landing, contract, day)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    relative = path.relative_to(landing).as_posix()
-    ledger = [LedgerEntry(contract.system, contract.entity, relative, line, reason)
-              for line, reason in injected]
-    copies = sum(1 for _, reason in injected if reason == Reason.DUPLICATE)
-    return WrittenFile(relative, "utf-8", frame.height + copies, ledger)
-
-
-def _splice(contract: TableContract, frame: pl.DataFrame, data: bytes, hits: np.ndarray,
-            rng: np.random.Generator) -> tuple[bytes, list[tuple[int, Reason]]]:
-    """Replace the clean lines of rows ``hits`` by defective renderings, by byte offsets."""
-    rows = _rows(frame, hits)
-    reasons = defects.plan(rows, contract, "csv", rng, 1.0)  # rate 1: every row gets a reason
-    rendered, _ = render(contract, rows, reasons, "utf-8", rng)
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A) + 1  # after each '\n'
-    pieces: list[bytes] = []
-    injected: list[tuple[int, Reason]] = []
-    copied, position, shift = 0, 1, 0  # bytes copied; next rendered line; lines added so far
-    for row, reason in zip(hits.tolist(), reasons, strict=True):
-        if reason is None:
-            raise AssertionError("every planned row must get a reason")
-        begin, stop = int(ends[row]), int(ends[row + 1])  # line 0 is the header
-        width = 2 if reason == Reason.DUPLICATE else 1
-        pieces.append(data[copied:begin])
-        pieces.extend(rendered[position:position + width])
-        position += width
-        shift += width - 1
-        injected.append((row + 2 + shift, reason))  # 1-based, after the header
-        copied = stop
-    pieces.append(data[copied:])
-    return b"".join(pieces), injected
-
-
-def _rows(frame: pl.DataFrame, index: np.ndarray) -> list[Row]:
-    """The chosen rows as export rows: timestamps as text, numbers as Python numbers."""
-    chosen = frame.gather(index).with_columns(
-        pl.col("recorded_at").dt.strftime(TIMESTAMP_FORMAT))
-    return chosen.to_dicts()

@@ -37,15 +37,13 @@ from sources.simulator.drone_tracks import (
     route_xy,
     to_km,
     to_latlon,
-    write_track_points,
 )
 from sources.simulator.formats import Row
 from sources.simulator.timeline import Month, day_weight, reform_progress, year_weight
 from sources.simulator.world import Stream, World
 from sources.systems.drones import DOCKS, DRONES, FINDINGS, FLIGHTS
 
-__all__ = ["generate_month", "track_point_frames", "write_track_points", "created_records",
-           "build_fleet"]
+__all__ = ["generate_month", "track_point_frames", "created_records", "build_fleet"]
 
 # --- scripted figures ------------------------------------------------------------------------
 FIGURE_DAY = date(2022, 6, 30)  # 23 drones, 700 km²
@@ -858,7 +856,7 @@ def track_point_frames(world: World, month: Month, factor: float) -> dict[date, 
 
     Frames are typed, columns in contract order: flight_id String, seq Int64, recorded_at
     Datetime(ms), lat/lon/altitude_m/speed_mps Float64 (already rounded). Write each with
-    ``write_track_points``. Points of a sortie are exported on the day it flew.
+    ``frames.write_frame``. Points of a sortie are exported on the day it flew.
     """
     plan = _month_plan(world, month, factor)
     return day_frames(plan.tracks, plan.sorties.ids, plan.sorties.day, month.days,

@@ -32,8 +32,8 @@ from sources.simulator import (
     market,
     organisation,
 )
-from sources.simulator.drone_tracks import write_track_points
 from sources.simulator.formats import Row
+from sources.simulator.frames import write_frame
 from sources.simulator.inspection import Clue
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import Stream, World, build_world
@@ -244,28 +244,23 @@ class _Run:
 
     def _write_tracks(self, day: date, frame: pl.DataFrame) -> None:
         contract = drone_contracts.TRACK_POINTS
-        rng = self.world.rng(Stream.DEFECTS, zlib.crc32(contract.table_name.encode()),
-                             day.toordinal())
-        written = write_track_points(self.landing, contract, day, frame, rng,
-                                     self.report.defect_rate)
         self.report.records[contract.table_name] = (
-            self.report.records.get(contract.table_name, 0) + written.rows)
-        self._account(contract, written, "utf-8")
+            self.report.records.get(contract.table_name, 0) + frame.height)
+        self._write_frame_of(contract, day, frame)
 
     def _write_frame(self, contract: TableContract, day: date) -> None:
-        rng = self.world.rng(Stream.DEFECTS, zlib.crc32(contract.table_name.encode()),
-                             day.toordinal())
         frame = self.frames.pop(contract, day)
         if contract is market_contracts.CREDIT_RATINGS:
-            if not frame.height:  # the credit writer takes export text, not typed columns
+            if not frame.height:  # an empty day: the text frame the generator would give
                 frame = pl.DataFrame(schema=dict.fromkeys(contract.column_names, pl.String))
-            written = credit.write_frame_export(self.landing, contract, day, frame, rng,
-                                                self.report.defect_rate)
             self.report.records[contract.table_name] = (
                 self.report.records.get(contract.table_name, 0) + frame.height)
-        else:
-            written = grid_events.write_frame(self.landing, contract, day, frame, rng,
-                                              self.report.defect_rate)
+        self._write_frame_of(contract, day, frame)
+
+    def _write_frame_of(self, contract: TableContract, day: date, frame: pl.DataFrame) -> None:
+        rng = self.world.rng(Stream.DEFECTS, zlib.crc32(contract.table_name.encode()),
+                             day.toordinal())
+        written = write_frame(self.landing, contract, day, frame, rng, self.report.defect_rate)
         self._account(contract, written, "utf-8")
 
     def _account(self, contract: TableContract, written: WrittenFile, encoding: str) -> None:

@@ -10,28 +10,24 @@ both the volume reported and the share resolved in the grid, and speeds handling
 The second half of the module writes frame exports: the 12345 and grid-event tables are too
 large for row dicts and carry timestamp date orders that ``defects.spoil`` cannot break (it
 parses the earlier value as a date), so they travel as typed polars frames, one per export
-day, and are written by ``write_frame``.
+day, and are written by ``frames.write_frame``.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date
 
 import numpy as np
 import polars as pl
 
-from sources.contracts import Reason, TableContract
-from sources.simulator import defects, sampling
+from sources.contracts import TableContract
 from sources.simulator import grids as gl
+from sources.simulator import sampling
 from sources.simulator.city import N_PEOPLE, STAFF_RESERVED
-from sources.simulator.formats import Row
 from sources.simulator.inspection import Clue
 from sources.simulator.timeline import Month, reform_progress
 from sources.simulator.world import Stream, World
-from sources.simulator.writers import LedgerEntry, WrittenFile, export_path, render
 from sources.systems.grid import EVENTS
 from sources.validate import POLARS_TYPES
 
@@ -274,72 +270,3 @@ class FrameOutbox:
         if not parts:
             return empty_frame(contract)
         return sort_rows(pl.concat(parts) if len(parts) > 1 else parts[0], contract)
-
-
-def write_frame(landing: Path, contract: TableContract, day: date, frame: pl.DataFrame,
-                rng: np.random.Generator, defect_rate: float) -> WrittenFile:
-    """Write one day's CSV with polars; defective lines are rendered row by row and spliced.
-
-    Clean lines match ``writers.write_export``: minimal quoting, '\\n', bools 1/0, empty for
-    null. Defects follow ``defects`` (a defective row replaces its clean twin, a DUPLICATE
-    adds a copy after it) and the ledger names each one's physical line.
-    """
-    frame = frame.select(contract.column_names)
-    buffer = io.BytesIO()
-    frame.with_columns(pl.col(pl.Boolean).cast(pl.UInt8)).write_csv(
-        buffer, datetime_format=TIMESTAMP_FORMAT, date_format="%Y-%m-%d")
-    data = buffer.getvalue()
-    hits = np.flatnonzero(rng.random(frame.height) < defect_rate)
-    injected: list[tuple[int, Reason]] = []
-    if len(hits):
-        data, injected = _splice(contract, frame, data, hits, rng)
-    path = export_path(landing, contract, day)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    relative = path.relative_to(landing).as_posix()
-    ledger = [LedgerEntry(contract.system, contract.entity, relative, line, reason)
-              for line, reason in injected]
-    return WrittenFile(relative, "utf-8", data.count(b"\n") - 1, ledger)
-
-
-def _splice(contract: TableContract, frame: pl.DataFrame, data: bytes, hits: np.ndarray,
-            rng: np.random.Generator) -> tuple[bytes, list[tuple[int, Reason]]]:
-    """Replace the clean lines of rows ``hits`` by their defective renderings."""
-    rows = frame[hits].with_columns(
-        pl.col(pl.Datetime).dt.strftime(TIMESTAMP_FORMAT), pl.col(pl.Date).dt.strftime("%Y-%m-%d")
-    ).to_dicts()
-    reasons = defects.plan(rows, contract, "csv", rng, 1.0)  # rate 1: every row gets one
-    # DATE_ORDER is broken here (timestamps too) and rendered as a "clean" line of that row.
-    plain: list[Reason | None] = []
-    for i, reason in enumerate(reasons):
-        if reason == Reason.DATE_ORDER:
-            rows[i] = _misorder(rows[i], contract, rng)
-        plain.append(None if reason == Reason.DATE_ORDER else reason)
-    rendered, _ = render(contract, rows, plain, "utf-8", rng)
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n")).tolist()
-    out: list[bytes] = []
-    injected: list[tuple[int, Reason]] = []
-    cursor, position, line = 0, 1, 1  # next clean row; next rendered line; lines written
-    for row_index, reason in zip(hits.tolist(), reasons, strict=True):
-        if reason is None:
-            raise AssertionError("every planned row must get a reason")
-        out.append(data[ends[cursor] + 1 if cursor else 0:ends[row_index] + 1])
-        width = 2 if reason == Reason.DUPLICATE else 1
-        out.extend(rendered[position:position + width])
-        line += row_index - cursor + width
-        position += width
-        injected.append((line, reason))
-        cursor = row_index + 1
-    out.append(data[ends[cursor] + 1:])
-    return b"".join(out), injected
-
-
-def _misorder(row: Row, contract: TableContract, rng: np.random.Generator) -> Row:
-    """Move the later value of one present date order 1-30 days before the earlier one."""
-    orders = [(o.earlier, o.later) for o in contract.date_orders
-              if row[o.earlier] is not None and row[o.later] is not None]
-    earlier, later = orders[int(rng.integers(len(orders)))]
-    moved = datetime.fromisoformat(str(row[earlier])) - timedelta(int(rng.integers(1, 31)))
-    text = moved.strftime(TIMESTAMP_FORMAT if contract.column(later).type == "timestamp"
-                          else "%Y-%m-%d")
-    return {**row, later: text}

@@ -124,7 +124,6 @@ TICKET_EVENTS = TableContract(
     formats=("csv",),
 )
 
-# Both tables have timestamp date orders, which ``defects.spoil`` cannot break (it parses the
-# earlier value as a date): they are written by ``sources.simulator.grid_events.write_frame``.
+# High-volume tables: the simulator writes them from polars frames (``simulator.frames``).
 FRAME_CONTRACTS = (TICKETS, TICKET_EVENTS)
 CONTRACTS = (TICKETS, TICKET_EVENTS)

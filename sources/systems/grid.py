@@ -111,8 +111,7 @@ EVENTS = TableContract(
     formats=("csv",),
 )
 
-# ``EVENTS`` has timestamp date orders, which ``defects.spoil`` cannot break (it parses the
-# earlier value as a date): its rows go through ``sources.simulator.grid_events.write_frame``.
+# High-volume events are written from polars frames (``simulator.frames``); cells from rows.
 ROW_CONTRACTS = (CELLS,)
 FRAME_CONTRACTS = (EVENTS,)
 CONTRACTS = (CELLS, EVENTS)

@@ -1,0 +1,78 @@
+"""The frame writer: one day's CSV export of a high-volume table, written by polars.
+
+Track points, credit ratings, 12345 tickets and grid events run to millions of rows, too many
+for the row-dict path of ``writers.write_export``. Their generators hand over a polars frame
+(typed columns, or export text already); the clean lines come from polars in one pass, and
+each row hit by the defect rate is rendered alone by ``writers.render`` (so it breaks for
+exactly one reason, as in the row writer) and spliced in place of its clean line. Layout,
+ledger and line numbering are those of ``write_export``, and a clean frame gives the same
+bytes as the row writer would.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from sources.contracts import TableContract
+from sources.simulator import defects
+from sources.simulator.writers import LedgerEntry, WrittenFile, export_path, render
+
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def export_text(frame: pl.DataFrame, contract: TableContract) -> pl.DataFrame:
+    """The frame's contract columns as export text: bools 1/0, dates and timestamps in the
+    export formats, null (an empty field) for missing or empty values."""
+    columns = []
+    for name in contract.column_names:
+        column, dtype = pl.col(name), frame.schema[name]
+        if dtype == pl.Boolean:
+            text = pl.when(column).then(pl.lit("1")).when(~column).then(pl.lit("0"))
+        elif dtype == pl.Date:
+            text = column.dt.strftime(DATE_FORMAT)
+        elif isinstance(dtype, pl.Datetime):
+            text = column.dt.strftime(TIMESTAMP_FORMAT)
+        else:
+            text = column.cast(pl.String)
+        columns.append(pl.when(text == "").then(None).otherwise(text).alias(name))
+    return frame.select(columns)
+
+
+def write_frame(
+    landing: Path,
+    contract: TableContract,
+    day: date,
+    frame: pl.DataFrame,
+    rng: np.random.Generator,
+    defect_rate: float,
+    encoding: str = "utf-8",
+) -> WrittenFile:
+    """Write one day's export of ``contract`` from ``frame`` and return its ledger."""
+    if contract.formats[0] != "csv":
+        raise ValueError(f"{contract.table_name}: the frame writer writes CSV only")
+    text = export_text(frame, contract)
+    lines = text.write_csv(line_terminator="\n").encode(encoding).split(b"\n")[:-1]
+    hits = np.flatnonzero(rng.random(text.height) < defect_rate)
+    rows = text[hits].to_dicts() if len(hits) else []
+    reasons = defects.plan(rows, contract, "csv", rng, 1.0)  # rate 1: every hit gets a reason
+    relative = export_path(landing, contract, day).relative_to(landing).as_posix()
+    ledger: list[LedgerEntry] = []
+    added = 0  # lines a DUPLICATE inserted before the current one
+    for row_index, row, reason in zip(hits.tolist(), rows, reasons, strict=True):
+        rendered, injected = render(contract, [row], [reason], encoding, rng)
+        lines[row_index + 1] = b"".join(rendered[1:]).removesuffix(b"\n")
+        first = row_index + 2 + added  # physical line of the row, the header being line 1
+        ledger.extend(
+            LedgerEntry(contract.system, contract.entity, relative, first + line - 2, why)
+            for line, why in injected
+        )
+        added += len(rendered) - 2
+    path = landing / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return WrittenFile(relative, encoding, text.height + added, ledger)
