@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 
 from sources.simulator.formats import Row
-from sources.simulator.organisation import (
+from sources.simulator.histories import (
     History,
     export_histories,
     office_second,
