@@ -7,6 +7,7 @@ the table's Great Expectations suite on the batch and reports it as an asset che
 """
 
 import datetime as dt
+import warnings
 from collections.abc import Iterator
 
 import dagster as dg
@@ -21,6 +22,10 @@ from sources.contracts import TableContract
 from sources.registry import CONTRACTS
 
 SUITE_CHECK = "contract_suite"
+
+# Single-run backfills are what make a 912-day backfill one run; the parameter is marked beta
+# and would warn once per asset on every load of the code location.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
 
 def raw_asset_key(contract: TableContract) -> dg.AssetKey:
