@@ -57,6 +57,16 @@ ORACLES: dict[str, tuple[str, str, Callable[[], pl.Expr]]] = {
         "decided_date",
         lambda: pl.col("fine_amount").filter(pl.col("decision_type") == "PENALTY").sum() / 10000.0,
     ),
+    "CMP_SIGNED_ON_TIME": (
+        "fct_complaint_tickets", "received_date",
+        lambda: (pl.col("signed_at") <= pl.col("sign_due_at"))
+        .filter(pl.col("signed_at").is_not_null()).cast(pl.Float64).mean(),
+    ),
+    "DRONE_AI_PRECISION": (
+        "fct_drone_findings", "detected_date",
+        lambda: pl.col("pushed_at").is_not_null()
+        .filter(pl.col("reviewed_at").is_not_null()).cast(pl.Float64).mean(),
+    ),
     "BURDEN_INSPECTION_DAYS": (
         "entity_months",
         "month_start",

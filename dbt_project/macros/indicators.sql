@@ -8,7 +8,8 @@
 {#- Fact models the catalogue may read. dbt must know a model's dependencies before it can read
     the catalogue, so they are declared here; a test checks every catalogued fact is listed. -#}
 {% macro indicator_fact_models() -%}
-    {{ return(['fct_inspection_tasks', 'fct_cases', 'fct_entity_inspection_months']) }}
+    {{ return(['fct_inspection_tasks', 'fct_cases', 'fct_entity_inspection_months',
+               'fct_complaint_tickets', 'fct_drone_findings']) }}
 {%- endmacro %}
 
 {% macro indicator_catalog_rows() -%}
