@@ -49,26 +49,24 @@ def bare_load(landing: Path) -> Stage:
     """The physical limit: DuckDB reading every landed file into tables, no validation."""
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_SELF)
+    readers = {".csv": "read_csv", ".jsonl": "read_json", ".parquet": "read_parquet"}
+    exports = sorted({(p.parent.parent.name, p.name) for p in landing.glob("*/*/*.*")})
     with tempfile.TemporaryDirectory() as scratch, duckdb.connect(f"{scratch}/bare.duckdb") as con:
-        for system in sorted(p for p in landing.iterdir() if p.is_dir()):
-            for pattern, reader in (
-                ("csv", "read_csv"),
-                ("jsonl", "read_json"),
-                ("parquet", "read_parquet"),
-            ):
-                files = sorted(system.glob(f"*/*.{pattern}"))
-                if not files:
-                    continue
-                options = (
-                    ", ignore_errors = true, encoding = 'latin-1'"
-                    if pattern == "csv"
-                    else (", ignore_errors = true" if pattern == "jsonl" else "")
-                )
-                con.execute(
-                    f"create table {system.name}_{pattern} as select * from "
-                    f"{reader}(?{options}, union_by_name = true)",
-                    [[str(f) for f in files]],
-                )
+        for system, name in exports:
+            stem, suffix = name.split(".", 1)[0], "." + name.split(".", 1)[1]
+            found = sorted(landing.glob(f"{system}/*/{name}"))
+            files = [str(f) for f in found if f.stat().st_size]
+            if not files or suffix not in readers:
+                continue
+            # no validation at all: unreadable lines are skipped, everything else is text
+            options = ", ignore_errors = true" + (
+                ", all_varchar = true" if suffix == ".csv" else ", format = 'newline_delimited'"
+            )
+            con.execute(
+                f"create table {system}_{stem} as select * from "
+                f"{readers[suffix]}(?{options}, union_by_name = true)",
+                [files],
+            )
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Stage("bare DuckDB load", time.perf_counter() - started, cpu, after.ru_maxrss / 1024)
