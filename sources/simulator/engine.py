@@ -251,8 +251,6 @@ class _Run:
     def _write_frame(self, contract: TableContract, day: date) -> None:
         frame = self.frames.pop(contract, day)
         if contract is market_contracts.CREDIT_RATINGS:
-            if not frame.height:  # an empty day: the text frame the generator would give
-                frame = pl.DataFrame(schema=dict.fromkeys(contract.column_names, pl.String))
             self.report.records[contract.table_name] = (
                 self.report.records.get(contract.table_name, 0) + frame.height)
         self._write_frame_of(contract, day, frame)
