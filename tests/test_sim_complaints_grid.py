@@ -25,7 +25,7 @@ from sources.simulator import complaints as complaint_sim
 from sources.simulator import grid_events as grid_sim
 from sources.simulator import grids as grid_layer
 from sources.simulator.frames import write_frame
-from sources.simulator.inspection import Clue
+from sources.simulator.handoffs import Clue
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import World, build_world
 from sources.simulator.writers import LedgerEntry, write_export
@@ -202,7 +202,7 @@ def test_nothing_after_the_end_and_one_row_per_key_and_file(world: World) -> Non
             assert frame.schema == grid_sim.empty_frame(contract).schema
             assert frame.select(pl.struct(contract.duplicate_key).is_unique().all()).item()
             assert (frame["updated_at"].dt.date() == day).all()
-    assert tickets.clues and all(c.filing <= end for c in tickets.clues)
+    assert tickets.clues and all(c.handed_over <= end for c in tickets.clues)
 
 
 def test_late_state_rows_arrive_in_later_folders(clean: Landed) -> None:
@@ -296,15 +296,15 @@ def test_complaint_clues_feed_case_handling(world: World, clean: Landed) -> None
     assert clean.clues and all(isinstance(c, Clue) and c.source == "COMPLAINT"
                                for c in clean.clues)
     flagged = set(tickets.filter(pl.col("to_clue"))["ticket_no"])
-    assert {c.task_id for c in clean.clues} <= flagged
+    assert {c.ref_id for c in clean.clues} <= flagged
     relevant = tickets.filter(~pl.col("category").is_in(
         ["PROPERTY", "WATERLOGGING", "PUBLIC_FACILITIES", "OTHER"]))
     assert 0.02 <= relevant["to_clue"].mean() <= 0.06
     town_of = dict(tickets.select("ticket_no", "town_code").iter_rows())
     pool = world.entities
     for clue in clean.clues:
-        assert clue.inspected < clue.filing <= END
-        assert world.geo.town_codes[pool.town[clue.entity]] == town_of[clue.task_id]
+        assert clue.found < clue.handed_over <= END
+        assert world.geo.town_codes[pool.town[clue.entity]] == town_of[clue.ref_id]
         assert 0 <= clue.dept < len(world.departments.codes)
 
 

@@ -7,7 +7,7 @@ are quieter, summer brings noise and cooking fumes, the flood season waterloggin
 end unpaid wages) and grows as other hotlines merge into 12345; urban 柯城区 calls more per
 resident than mountainous 开化县. The reform shows as faster signing and closing, happier
 callers and fewer repeat calls. A few tickets about businesses turn out to be violations and
-are handed to case handling as clues (``ComplaintClue``).
+are handed to case handling as clues (``handoffs.Clue`` with the ticket number as ``ref_id``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sources.simulator import grid_events as fx
 from sources.simulator import grids as gl
 from sources.simulator import sampling
 from sources.simulator.city import INDUSTRIES, N_PEOPLE, STAFF_RESERVED
-from sources.simulator.inspection import Clue
+from sources.simulator.handoffs import Clue
 from sources.simulator.timeline import Month, reform_progress
 from sources.simulator.world import Stream, World
 from sources.systems.complaints import DUE_HOURS, SIGN_LIMIT_HOURS, TICKET_EVENTS, TICKETS
@@ -109,13 +109,6 @@ CATEGORIES = (
              {"MZJ": 1, "JYJ": 1, "SWJ": 1, "WGLY": 1, "TYJ": .5, "ZHZF": 1}, {},
              ("咨询政策办理流程", "建议增设便民设施")),
 )
-
-
-@dataclass(frozen=True)
-class ComplaintClue(Clue):
-    """A verified violation behind a ticket: ``task_id`` holds the ticket number."""
-
-    source: str = "COMPLAINT"
 
 
 def generate_month(world: World, month: Month, factor: float, end: date) -> fx.MonthExports:
@@ -388,7 +381,7 @@ def _events(rng: np.random.Generator, world: World, tickets: dict[str, np.ndarra
 
 
 def _clues(rng: np.random.Generator, world: World, tickets: dict[str, np.ndarray],
-           end: date) -> list[ComplaintClue]:
+           end: date) -> list[Clue]:
     """Tickets verified as violations: a case is filed 1-15 days after handling."""
     rows = np.flatnonzero(tickets["clue"])
     handled_day = tickets["handled"][rows] // DAY
@@ -397,8 +390,8 @@ def _clues(rng: np.random.Generator, world: World, tickets: dict[str, np.ndarray
     keep = filing_day <= fx.epoch_seconds(end) // DAY
     epoch = fx.EPOCH_DAY
     return [
-        ComplaintClue(task_id=no, entity=e, dept=d, inspected=date.fromordinal(epoch + h),
-                      filing=date.fromordinal(epoch + f))
+        Clue(ref_id=no, entity=e, dept=d, found=date.fromordinal(epoch + h),
+             handed_over=date.fromordinal(epoch + f), source="COMPLAINT")
         for no, e, d, h, f in zip(
             tickets["no"][rows][keep].tolist(), entity[keep].tolist(),
             tickets["dept"][rows][keep].tolist(), handled_day[keep].tolist(),

@@ -14,7 +14,8 @@ import numpy as np
 
 from sources.simulator import sampling
 from sources.simulator.city import N_PEOPLE, STAFF_RESERVED
-from sources.simulator.inspection import Clue, Row
+from sources.simulator.handoffs import Clue
+from sources.simulator.inspection import Row
 from sources.simulator.timeline import Month, day_weight, expected_volume, reform_progress
 from sources.simulator.world import Stream, World
 
@@ -65,7 +66,7 @@ def generate_month(world: World, month: Month, clues: list[Clue], per_year: floa
     weights = np.array([day_weight(d, "reactive") for d in month.days])
     filing = rng.choice(len(month.days), size=n_other, p=weights / weights.sum())
     first = sampling.to_day(month.days[0])
-    clue_days = np.array([(c.filing - month.days[0]).days for c in clues], dtype=np.int64)
+    clue_days = np.array([(c.handed_over - month.days[0]).days for c in clues], dtype=np.int64)
     _cover_all_days(filing, clue_days, len(month.days))
     cases = _parties(rng, world, month, progress, clues, n_other)
     cases["day"] = first + np.r_[clue_days, filing]
@@ -97,7 +98,7 @@ def _parties(rng: np.random.Generator, world: World, month: Month, progress: flo
     pool, geo = world.entities, world.geo
     n_clues, n = len(clues), len(clues) + n_other
     # a handed-over clue keeps its source (inspection, or a 12345 ticket turned into a clue)
-    clue_sources = [SOURCES.index(getattr(c, "source", "INSPECTION")) for c in clues]
+    clue_sources = [SOURCES.index(c.source) for c in clues]
     source = np.r_[np.array(clue_sources, dtype=np.int64),
                    rng.choice(len(SOURCES), size=n_other, p=source_weights(month, progress))]
     business = rng.random(n) < BUSINESS_SHARE[source]
@@ -120,7 +121,7 @@ def _parties(rng: np.random.Generator, world: World, month: Month, progress: flo
         "simple": rng.random(n) < simple_p,
         "with_clue": (source == 0) | (rng.random(n) < 0.85),
         "phone": rng.random(n) < np.where(business & ~sole, 0.6, 0.9),
-        "clue_task": np.array([c.task_id for c in clues] + [""] * n_other, dtype=object),
+        "clue_task": np.array([c.ref_id for c in clues] + [""] * n_other, dtype=object),
     }
 
 

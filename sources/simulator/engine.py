@@ -34,7 +34,7 @@ from sources.simulator import (
 )
 from sources.simulator.formats import Row
 from sources.simulator.frames import write_frame
-from sources.simulator.inspection import Clue
+from sources.simulator.handoffs import Clue
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import Stream, World, build_world
 from sources.simulator.writers import LedgerEntry, WrittenFile, write_export, write_ledger
@@ -204,8 +204,8 @@ class _Run:
                          credit.month_frames(self.world, month)})
         for rows in market.month_rows(self.world, month, self.report.start).values():
             self._file(market_contracts.ENTITIES, rows, len(rows))
-        due = [c for c in self.clues if c.filing <= month.days[-1]]
-        self.clues = [c for c in self.clues if c.filing > month.days[-1]]
+        due = [c for c in self.clues if c.handed_over <= month.days[-1]]
+        self.clues = [c for c in self.clues if c.handed_over > month.days[-1]]
         cases, n_cases = enforcement.generate_month(
             self.world, month, due, enforcement.OTHER_CASES_PER_YEAR * self.factor, end)
         self._file(TASKS, tasks.rows, tasks.tasks)

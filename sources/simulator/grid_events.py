@@ -25,7 +25,7 @@ from sources.contracts import TableContract
 from sources.simulator import grids as gl
 from sources.simulator import sampling
 from sources.simulator.city import N_PEOPLE, STAFF_RESERVED
-from sources.simulator.inspection import Clue
+from sources.simulator.handoffs import Clue
 from sources.simulator.timeline import Month, reform_progress
 from sources.simulator.world import Stream, World
 from sources.systems.grid import EVENTS
@@ -203,7 +203,7 @@ class MonthExports:
 
     frames: dict[str, dict[date, pl.DataFrame]]
     records: dict[str, int]  # records created in the month (tickets received, steps logged)
-    clues: list[Clue]  # enforcement clues the month raised (``complaints.ComplaintClue``)
+    clues: list[Clue]  # enforcement clues the month raised (``handoffs.Clue``)
 
 
 def epoch_seconds(day: date) -> int:

@@ -17,6 +17,7 @@ import numpy as np
 
 from sources.simulator import sampling
 from sources.simulator.city import INSPECTORS_PER_UNIT, N_PEOPLE, STAFF_RESERVED
+from sources.simulator.handoffs import Clue
 from sources.simulator.timeline import Month, day_weight, expected_volume, reform_progress
 from sources.simulator.world import Stream, World
 
@@ -29,17 +30,6 @@ RESULTS = ("COMPLIANT", "RECTIFY", "CLUE")
 RESULT_P_PLANNED = np.array([0.80, 0.16, 0.04])
 RESULT_P_TRIGGERED = np.array([0.60, 0.30, 0.10])
 PLAN_KIND = {"PLAN_FIXED": "GD", "PLAN_DYNAMIC": "DT", "RANDOM": "SS", "SUPERIOR": "SJ"}
-
-
-@dataclass(frozen=True)
-class Clue:
-    """A violation found on an inspection, transferred to the unified case system."""
-
-    task_id: str
-    entity: int
-    dept: int
-    inspected: date
-    filing: date
 
 
 @dataclass
@@ -278,8 +268,8 @@ def _clues(rng: np.random.Generator, tasks: dict[str, np.ndarray], end: date) ->
     filing = tasks["day"][rows] + rng.integers(1, 21, len(rows))
     keep = filing <= sampling.to_day(end)
     return [
-        Clue(task_id=task_id, entity=entity, dept=dept,
-             inspected=date.fromisoformat(inspected), filing=date.fromisoformat(filed))
+        Clue(ref_id=task_id, entity=entity, dept=dept, found=date.fromisoformat(inspected),
+             handed_over=date.fromisoformat(filed))
         for task_id, entity, dept, inspected, filed in zip(
             tasks["task_id"][rows][keep].tolist(), tasks["entity"][rows][keep].tolist(),
             tasks["lead"][rows][keep].tolist(), sampling.date_strings(tasks["day"][rows][keep]),

@@ -1,0 +1,53 @@
+"""What one system hands to another inside the simulated city.
+
+The closed loop is causal: a warning, a 12345 ticket, a drone finding or a granted approval
+asks a department to inspect an entity (a ``Trigger``); an inspection, a ticket, a finding, a
+grid patrol or a warning can reveal a violation that goes to the clue centre (a ``Clue``). The
+engine carries both from the generator that raises them to the one that acts on them, across
+month boundaries, so that the exported records reference each other the way real records do.
+Entities and departments are indices into ``World.entities`` and ``World.departments.codes``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Clue:
+    """A suspected violation handed to the clue centre (线索中心) of unified case handling.
+
+    ``ref_id`` is the number of the record that raised it (an inspection task, a 12345 ticket,
+    a drone finding, a warning, a grid event): the clue and its case keep it, so an auditor
+    can follow the chain back. ``found`` is the day the violation was seen, ``handed_over``
+    the day the clue reached the clue centre (never before ``found``).
+    """
+
+    ref_id: str
+    entity: int
+    dept: int
+    found: date
+    handed_over: date
+    source: str = "INSPECTION"  # INSPECTION | COMPLAINT | DRONE | WARNING | SUPERIOR | GRID
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A signal that asks a department to inspect one entity by a due day.
+
+    Raised by an early warning, a 12345 ticket, a drone finding, or an approval pushed to its
+    supervisor (the first post-licence inspection, 审管联动). The inspection generator turns
+    each into a task whose ``trigger_ref`` is ``ref_id``. ``partners`` asks for a joint visit
+    with those departments; ``scripted_result`` fixes the outcome for the scenario's scripted
+    stories (``None``: drawn like any other triggered task).
+    """
+
+    source: str  # WARNING | COMPLAINT | DRONE | APPROVAL
+    ref_id: str
+    entity: int
+    dept: int
+    raised: date
+    due: date
+    partners: tuple[int, ...] = ()
+    scripted_result: str | None = None  # COMPLIANT | RECTIFY | CLUE
