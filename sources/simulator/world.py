@@ -51,6 +51,12 @@ class Stream(IntEnum):
     CREDIT = 12
     COMPLAINTS = 13
     GRID = 14
+    APPROVALS = 15
+    WARNINGS = 16
+    PLANS = 17  # inspection plans and checklist lines
+    CLUES = 18  # clue centre, case stage events
+    OVERSIGHT = 19
+    STORIES = 20  # the scenario's scripted chains
 
 
 @dataclass(frozen=True)
