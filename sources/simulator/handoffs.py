@@ -10,8 +10,10 @@ Entities and departments are indices into ``World.entities`` and ``World.departm
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+import polars as pl
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,22 @@ class Trigger:
     due: date
     partners: tuple[int, ...] = ()
     scripted_result: str | None = None  # COMPLIANT | RECTIFY | CLUE
+
+
+@dataclass
+class SystemMonth:
+    """One month of one system, as the engine files it for export.
+
+    ``rows``: per table name, row dicts for the row writer (CSV or JSON Lines; each row holds
+    its ``updated_at`` as ``YYYY-MM-DD HH:MM:SS`` text and is exported in that day's folder).
+    ``frames``: per table name, one typed polars frame per export day for the frame writer
+    (high-volume CSV or Parquet tables). ``records``: records created in the month per table
+    (applications received, events logged), for the run's report. ``clues`` and
+    ``triggers``: what the month hands to the clue centre and to inspection.
+    """
+
+    rows: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    frames: dict[str, dict[date, pl.DataFrame]] = field(default_factory=dict)
+    records: dict[str, int] = field(default_factory=dict)
+    clues: list[Clue] = field(default_factory=list)
+    triggers: list[Trigger] = field(default_factory=list)
