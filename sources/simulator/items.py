@@ -12,7 +12,9 @@ catalogue during the reform, and a few after the figure date (they only show in 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import numpy as np
 
@@ -232,3 +234,44 @@ def export_rows(world: World, start: date, end: date) -> dict[str, dict[date, li
     ]
     return {ITEMS.table_name: export_histories(histories, start, end)}
 
+
+
+@dataclass(frozen=True)
+class ItemIndex:
+    """The catalogue as columns, for the systems that cite an item (cases, checklist lines).
+
+    One entry per item: its code, type (PENALTY / INSPECTION / COERCION), department and
+    domain codes, the day it was listed and the day it joined the comprehensive list
+    (``None``: never, within the catalogue's history). A generator picks among the items its
+    department held on a day, so every cited code is one the catalogue exports.
+    """
+
+    code: tuple[str, ...]
+    item_type: tuple[str, ...]
+    department: tuple[str, ...]
+    domain: tuple[str, ...]
+    listed: tuple[date, ...]
+    comprehensive_from: tuple[date | None, ...]
+
+    def of_department(self, department_code: str, item_type: str, on: date) -> list[int]:
+        """Positions of the department's items of a type that were listed by ``on``."""
+        return [i for i, (dept, kind, day) in enumerate(
+            zip(self.department, self.item_type, self.listed, strict=True))
+            if dept == department_code and kind == item_type and day <= on]
+
+
+@cache
+def item_index(seed: int) -> ItemIndex:
+    """The catalogue of ``seed`` as an ``ItemIndex`` (built once per seed)."""
+    rows = []
+    for number, domain in enumerate(DOMAINS, start=1):
+        for history in _domain_items(np.random.default_rng(
+                np.random.SeedSequence([seed, int(Stream.ITEMS), number])), number, domain):
+            comprehensive = history.state["list_type"] == "COMPREHENSIVE"
+            moved = next((day for day, _, values in history.patches
+                          if values.get("list_type") == "COMPREHENSIVE"), None)
+            rows.append((history.key, history.state["item_type"],
+                         history.state["department_code"], domain, history.created,
+                         history.created if comprehensive else moved))
+    columns = list(zip(*rows, strict=True))
+    return ItemIndex(*(tuple(column) for column in columns))
