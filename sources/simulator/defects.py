@@ -67,7 +67,9 @@ def plan(rows: list[Row], contract: TableContract, fmt: str, rng: np.random.Gene
 
 def eligible(row: Row, contract: TableContract, fmt: str) -> list[Reason]:
     """The reasons that can be given to this row without touching anything else."""
-    reasons = [Reason.MALFORMED_ROW, Reason.MISSING_REQUIRED, Reason.DUPLICATE]
+    # A Parquet file has no lines to cut: its defects are in the values (and repeated rows).
+    structural = [Reason.MALFORMED_ROW] if fmt != "parquet" else []
+    reasons = [*structural, Reason.MISSING_REQUIRED, Reason.DUPLICATE]
     if fmt == "csv" and _text_columns(row, contract):
         reasons.append(Reason.BAD_ENCODING)
     if _typed_columns(row, contract):

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from sources.contracts import TableContract
+from sources.contracts import Reason, TableContract
 from sources.simulator import defects
 from sources.simulator.writers import LedgerEntry, WrittenFile, export_path, render
 
@@ -53,8 +53,10 @@ def write_frame(
     encoding: str = "utf-8",
 ) -> WrittenFile:
     """Write one day's export of ``contract`` from ``frame`` and return its ledger."""
+    if contract.formats[0] == "parquet":
+        return _write_parquet(landing, contract, day, frame, rng, defect_rate)
     if contract.formats[0] != "csv":
-        raise ValueError(f"{contract.table_name}: the frame writer writes CSV only")
+        raise ValueError(f"{contract.table_name}: the frame writer writes CSV or Parquet")
     text = export_text(frame, contract)
     lines = text.write_csv(line_terminator="\n").encode(encoding).split(b"\n")[:-1]
     hits = np.flatnonzero(rng.random(text.height) < defect_rate)
@@ -76,3 +78,46 @@ def write_frame(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\n".join(lines) + b"\n")
     return WrittenFile(relative, encoding, text.height + added, ledger)
+
+
+def _write_parquet(landing: Path, contract: TableContract, day: date, frame: pl.DataFrame,
+                   rng: np.random.Generator, defect_rate: float) -> WrittenFile:
+    """One day's Parquet export: every column as export text, the way extract tools
+    (DataX and the like) dump a system's tables, so a value can be as wrong as in a CSV.
+
+    A Parquet file has no physical lines; a row's "line" is its 1-based position, which is
+    what the reader reports. Defects are value-level (or a repeated row) and the ledger names
+    the position of the defective row, or of the second copy for a DUPLICATE.
+    """
+    text = export_text(frame, contract)
+    hits = np.flatnonzero(rng.random(text.height) < defect_rate)
+    rows = text[hits].to_dicts() if len(hits) else []
+    reasons = defects.plan(rows, contract, "parquet", rng, 1.0)
+    relative = export_path(landing, contract, day).relative_to(landing).as_posix()
+    parts: list[pl.DataFrame] = []
+    ledger: list[LedgerEntry] = []
+    taken = 0
+    for row_index, row, reason in zip(hits.tolist(), rows, reasons, strict=True):
+        parts.append(text.slice(taken, row_index - taken))
+        if reason == Reason.DUPLICATE:
+            replacement = [row, row]
+        else:
+            replacement = [defects.spoil(row, reason, contract, rng).row]
+        parts.append(pl.DataFrame([{k: _text(v) for k, v in r.items()} for r in replacement],
+                                  schema=text.schema))
+        taken = row_index + 1
+        position = sum(part.height for part in parts)
+        ledger.append(LedgerEntry(contract.system, contract.entity, relative, position, reason))
+    parts.append(text.slice(taken))
+    written = pl.concat(parts) if len(parts) > 1 else parts[0]
+    path = landing / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written.write_parquet(path, compression="zstd", statistics=False)
+    return WrittenFile(relative, "utf-8", written.height, ledger)
+
+
+def _text(value: object) -> str | None:
+    """A spoiled value as export text (spoil may put numbers back into a text row)."""
+    if value is None:
+        return None
+    return str(value)

@@ -25,7 +25,7 @@ from sources.simulator.formats import (
     json_line,
 )
 
-EXTENSIONS = {"csv": "csv", "jsonl": "jsonl"}
+EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "parquet": "parquet"}
 LEDGER_COLUMNS = ("system", "entity", "file", "line", "reason")
 
 
