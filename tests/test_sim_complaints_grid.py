@@ -25,7 +25,7 @@ from sources.simulator import complaints as complaint_sim
 from sources.simulator import grid_events as grid_sim
 from sources.simulator import grids as grid_layer
 from sources.simulator.frames import write_frame
-from sources.simulator.handoffs import Clue
+from sources.simulator.handoffs import Clue, Trigger
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import World, build_world
 from sources.simulator.writers import LedgerEntry, write_export
@@ -46,25 +46,27 @@ class Landed:
     ledger: list[LedgerEntry]
     written: dict[str, int]  # physical data lines per table
     clues: list[Clue]
+    triggers: list[Trigger]
 
 
 def generate(world: World, start: date, end: date, factor: float
-             ) -> tuple[grid_sim.FrameOutbox, dict[str, int], list[Clue]]:
+             ) -> tuple[grid_sim.FrameOutbox, dict[str, int], list[Clue], list[Trigger]]:
     """The engine's month loop for the two systems: frames wait in an outbox for their day."""
-    outbox, records, clues = grid_sim.FrameOutbox(), {}, []
+    outbox, records, clues, triggers = grid_sim.FrameOutbox(), {}, [], []
     for month in months(start, end):
         for module in (complaint_sim, grid_sim):
             out = module.generate_month(world, month, factor, end)
             outbox.add(out.frames)
             clues += out.clues
+            triggers += out.triggers
             for table, n in out.records.items():
                 records[table] = records.get(table, 0) + n
-    return outbox, records, clues
+    return outbox, records, clues, triggers
 
 
 def land(world: World, root: Path, defect_rate: float, start: date = START,
          end: date = END) -> Landed:
-    outbox, _, clues = generate(world, start, end, FACTOR)
+    outbox, _, clues, triggers = generate(world, start, end, FACTOR)
     loaded, quarantined, ledger, written = {}, {}, [], {}
     cells = grid_layer.grid_rows(world, start)
     for contract in (*FRAME_CONTRACTS, CELLS):
@@ -85,7 +87,7 @@ def land(world: World, root: Path, defect_rate: float, start: date = START,
         batch = validate_batch(contract, read_exports(files, contract))
         loaded[contract.table_name] = batch.loaded
         quarantined[contract.table_name] = batch.quarantined
-    return Landed(loaded, quarantined, ledger, written, clues)
+    return Landed(loaded, quarantined, ledger, written, clues, triggers)
 
 
 def drain(outbox: grid_sim.FrameOutbox, contract: TableContract, start: date, end: date
@@ -273,7 +275,7 @@ def test_seasonality(world: World) -> None:
 def test_reform_improves_the_hotline(world: World) -> None:
     def final(year: int) -> pl.DataFrame:
         start, end = date(year, 3, 1), date(year, 5, 31)
-        outbox, _, _ = generate(world, start, end, 0.1)
+        outbox, _, _, _ = generate(world, start, end, 0.1)
         return latest(drain(outbox, TICKETS, start, end), "ticket_no")
 
     before, after = final(2020), final(2022)
@@ -293,19 +295,53 @@ def test_reform_improves_the_hotline(world: World) -> None:
 
 def test_complaint_clues_feed_case_handling(world: World, clean: Landed) -> None:
     tickets = latest(clean.loaded["complaints_tickets"], "ticket_no")
-    assert clean.clues and all(isinstance(c, Clue) and c.source == "COMPLAINT"
-                               for c in clean.clues)
+    clues = [c for c in clean.clues if c.source == "COMPLAINT"]
+    assert clues and all(isinstance(c, Clue) for c in clues)
     flagged = set(tickets.filter(pl.col("to_clue"))["ticket_no"])
-    assert {c.ref_id for c in clean.clues} <= flagged
+    assert {c.ref_id for c in clues} <= flagged
     relevant = tickets.filter(~pl.col("category").is_in(
         ["PROPERTY", "WATERLOGGING", "PUBLIC_FACILITIES", "OTHER"]))
     assert 0.02 <= relevant["to_clue"].mean() <= 0.06
     town_of = dict(tickets.select("ticket_no", "town_code").iter_rows())
     pool = world.entities
-    for clue in clean.clues:
+    for clue in clues:
         assert clue.found < clue.handed_over <= END
         assert world.geo.town_codes[pool.town[clue.entity]] == town_of[clue.ref_id]
         assert 0 <= clue.dept < len(world.departments.codes)
+
+
+def test_grid_clues_come_from_escalated_events(world: World, clean: Landed) -> None:
+    """Only events handled outside the grid become clues, of the enforceable types."""
+    events = latest(clean.loaded["grid_events"], "event_id")
+    clues = [c for c in clean.clues if c.source == "GRID"]
+    assert clues
+    by_id = {row["event_id"]: row for row in events.iter_rows(named=True)}
+    for clue in clues:
+        event = by_id[clue.ref_id]
+        assert event["handled_in_grid"] is False and event["handled_at"] is not None
+        assert event["event_type"] in {"ILLEGAL_CONSTRUCTION", "ENVIRONMENT", "FOOD_SAFETY",
+                                       "SANITATION", "PUBLIC_ORDER", "SAFETY_HAZARD",
+                                       "FIRE_HAZARD"}
+        assert world.departments.codes[clue.dept] == event["dept_code"]
+        assert clue.found < clue.handed_over <= END
+    construction = [c for c in clues
+                    if by_id[c.ref_id]["event_type"] == "ILLEGAL_CONSTRUCTION"]
+    assert len(construction) > len(clues) / 4  # illegal building is the grid's case source
+
+
+def test_complaints_about_businesses_send_inspections(world: World, clean: Landed) -> None:
+    """Under the reform a complaint about a business more often sends a (joint) inspection."""
+    tickets = latest(clean.loaded["complaints_tickets"], "ticket_no")
+    by_no = {row["ticket_no"]: row for row in tickets.iter_rows(named=True)}
+    assert clean.triggers
+    for trigger in clean.triggers:
+        ticket = by_no[trigger.ref_id]
+        assert trigger.source == "COMPLAINT" and not ticket["to_clue"]
+        assert ticket["category"] != "OTHER" and ticket["signed_at"] is not None
+        assert trigger.raised == ticket["signed_at"].date() < trigger.due
+        assert world.departments.codes[trigger.dept] == ticket["dept_code"]
+    raised = pl.DataFrame({"month": [t.raised.month for t in clean.triggers]})
+    assert raised.height / tickets.height < 0.15
 
 
 def test_grid_events_are_mostly_resolved_in_the_grid(clean: Landed) -> None:

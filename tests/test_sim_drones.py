@@ -86,7 +86,7 @@ def land(root: Path, first: date, last: date, factor: float, defect_rate: float,
     ledger: list[LedgerEntry] = []
     track_seconds = 0.0
     for month in months(first, last):
-        rows = sim.generate_month(world, month, factor, last)
+        rows = sim.generate_month(world, month, factor, last).rows
         for contract in ROW_CONTRACTS:
             for row in rows[contract.table_name]:
                 outbox[contract.table_name][str(row["updated_at"])[:10]].append(row)
@@ -343,7 +343,7 @@ def test_flood_season_has_more_findings_than_dry_months() -> None:
     world = build_world(DEFAULT_SEED)
 
     def per_drone(first: date, last: date) -> tuple[float, int]:
-        rows = sim.generate_month(world, months(first, last)[0], 0.3, END)
+        rows = sim.generate_month(world, months(first, last)[0], 0.3, END).rows
         detected = [r for r in rows[FINDINGS.table_name] if r["status"] == "DETECTED"]
         drones = {r["drone_id"] for r in rows[FLIGHTS.table_name]}
         water = sum(1 for r in detected if r["finding_class"] == "WATERLOGGING")
@@ -369,3 +369,29 @@ def test_sorties_match_their_tracks(demo: Landed) -> None:
         pl.col("landing_at").shift().over("drone_id").alias("previous_landing"))
     assert by_drone.filter(pl.col("takeoff_at") <= pl.col("previous_landing")).height == 0
     assert demo.loaded(TRACK_POINTS)["speed_mps"].max() < 30
+
+
+def test_confirmed_findings_hand_on_clues_and_inspection_triggers() -> None:
+    """Handled findings of the enforceable classes become clues, signed ones of the trades
+    behind a scene ask for inspections; false alarms and waterlogging hand on nothing."""
+    world = build_world(DEFAULT_SEED)
+    month = months(date(2021, 9, 1), date(2021, 9, 30))[0]
+    out = sim.generate_month(world, month, 0.3, END)
+    latest = {}
+    for row in out.rows[FINDINGS.table_name]:
+        latest[row["finding_id"]] = row
+    assert out.clues and out.triggers
+    for clue in out.clues:
+        finding = latest[clue.ref_id]
+        assert clue.source == "DRONE" and finding["handled_at"] is not None
+        assert finding["finding_class"] not in {"WATERLOGGING"}
+        assert clue.found <= clue.handed_over <= END
+        assert world.departments.codes[clue.dept] == finding["routed_dept_code"]
+        assert world.geo.town_codes[world.entities.town[clue.entity]] == finding["town_code"]
+    for trigger in out.triggers:
+        finding = latest[trigger.ref_id]
+        assert trigger.source == "DRONE" and finding["signed_at"] is not None
+        assert trigger.raised < trigger.due
+    assert not {c.ref_id for c in out.clues} & {t.ref_id for t in out.triggers}
+    handled = sum(1 for r in latest.values() if r["handled_at"] is not None)
+    assert 0.01 < len(out.clues) / handled < 0.2

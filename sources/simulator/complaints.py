@@ -21,9 +21,10 @@ import polars as pl
 from sources import reference
 from sources.simulator import grid_events as fx
 from sources.simulator import grids as gl
+from sources.simulator import report_handoffs as handoffs
 from sources.simulator import sampling
 from sources.simulator.city import INDUSTRIES, N_PEOPLE, STAFF_RESERVED
-from sources.simulator.handoffs import Clue
+from sources.simulator.handoffs import SystemMonth
 from sources.simulator.timeline import Month, reform_progress
 from sources.simulator.world import Stream, World
 from sources.systems.complaints import DUE_HOURS, SIGN_LIMIT_HOURS, TICKET_EVENTS, TICKETS
@@ -111,7 +112,7 @@ CATEGORIES = (
 )
 
 
-def generate_month(world: World, month: Month, factor: float, end: date) -> fx.MonthExports:
+def generate_month(world: World, month: Month, factor: float, end: date) -> SystemMonth:
     """Tickets received in ``month`` with every state row and step recorded up to ``end``."""
     rng = world.rng(Stream.COMPLAINTS, month.label)
     progress = reform_progress(month)
@@ -120,12 +121,15 @@ def generate_month(world: World, month: Month, factor: float, end: date) -> fx.M
     end_s = fx.epoch_seconds(end) + DAY  # nothing recorded after the last day is exported
     rows = _state_rows(world, tickets, end_s)
     events = _events(rng, world, tickets, end_s)
-    return fx.MonthExports(
+    about_business = np.array([bool(c.industries) for c in CATEGORIES])[tickets["category"]]
+    return SystemMonth(
         frames={TICKETS.table_name: fx.split_days(rows, TICKETS),
                 TICKET_EVENTS.table_name: fx.split_days(events, TICKET_EVENTS)},
         records={TICKETS.table_name: len(tickets["received"]),
                  TICKET_EVENTS.table_name: events.height},
-        clues=_clues(rng, world, tickets, end),
+        clues=handoffs.complaint_clues(rng, world, tickets, end),
+        triggers=handoffs.complaint_triggers(world, month.label, tickets, about_business,
+                                             progress, end),
     )
 
 
@@ -378,22 +382,3 @@ def _events(rng: np.random.Generator, world: World, tickets: dict[str, np.ndarra
         "note": pl.Series(_note_vocabulary(codes)).gather(note[keep]),
         "updated_at": fx.datetimes(synced[keep]),
     })
-
-
-def _clues(rng: np.random.Generator, world: World, tickets: dict[str, np.ndarray],
-           end: date) -> list[Clue]:
-    """Tickets verified as violations: a case is filed 1-15 days after handling."""
-    rows = np.flatnonzero(tickets["clue"])
-    handled_day = tickets["handled"][rows] // DAY
-    filing_day = handled_day + rng.integers(1, 16, len(rows))
-    entity = gl.entity_in_town(world, tickets["town"][rows], tickets["industry"][rows], rng)
-    keep = filing_day <= fx.epoch_seconds(end) // DAY
-    epoch = fx.EPOCH_DAY
-    return [
-        Clue(ref_id=no, entity=e, dept=d, found=date.fromordinal(epoch + h),
-             handed_over=date.fromordinal(epoch + f), source="COMPLAINT")
-        for no, e, d, h, f in zip(
-            tickets["no"][rows][keep].tolist(), entity[keep].tolist(),
-            tickets["dept"][rows][keep].tolist(), handled_day[keep].tolist(),
-            filing_day[keep].tolist(), strict=True)
-    ]

@@ -34,6 +34,7 @@ from sources.simulator.drone_fleet import (
     build_fleet,
     registry_rows,
 )
+from sources.simulator.drone_handoffs import handoffs
 from sources.simulator.drone_tracks import (
     Routes,
     Tracks,
@@ -43,6 +44,7 @@ from sources.simulator.drone_tracks import (
     point_counts,
 )
 from sources.simulator.formats import Row
+from sources.simulator.handoffs import SystemMonth
 from sources.simulator.timeline import Month, day_weight, reform_progress, year_weight
 from sources.simulator.world import Stream, World
 from sources.systems.drones import DOCKS, DRONES, FINDINGS, FLIGHTS
@@ -315,10 +317,11 @@ def _in_range(plan: _MonthPlan, days: tuple[date, ...]) -> np.ndarray:
     return np.isin(plan.sorties.day, offsets)
 
 
-def generate_month(world: World, month: Month, factor: float, end: date) -> dict[str, list[Row]]:
+def generate_month(world: World, month: Month, factor: float, end: date) -> SystemMonth:
     """Rows per table name (``drones_docks``, ``drones_drones``, ``drones_flights``,
     ``drones_findings``) for the days of ``month``, with every later state row up to ``end``;
-    each row's ``updated_at`` is the day it is exported. Track points: ``track_point_frames``.
+    each row's ``updated_at`` is the day it is exported; and the clues and inspection triggers
+    the month's findings hand on. Track points: ``track_point_frames``.
     """
     plan = _month_plan(world, month, factor)
     end_epoch = (_epoch_day(end) + 1) * 86400
@@ -326,12 +329,15 @@ def generate_month(world: World, month: Month, factor: float, end: date) -> dict
     docks, drones = registry_rows(plan.fleet, month.days)
     keep = _in_range(plan, month.days)
     found = draw_findings(world, plan.fleet, plan.sorties, month)
-    return {
+    rows = {
         DOCKS.table_name: [r for r in docks if str(r["updated_at"])[:10] <= last],
         DRONES.table_name: [r for r in drones if str(r["updated_at"])[:10] <= last],
         FLIGHTS.table_name: _flight_rows(world, plan, keep, end_epoch),
         FINDINGS.table_name: _finding_rows(world, plan, found, keep, end_epoch),
     }
+    exported = keep[found.flight] if len(found.ids) else np.zeros(0, dtype=bool)
+    clues, triggers = handoffs(world, found, exported, month.label, end)
+    return SystemMonth(rows=rows, records=created_records(rows), clues=clues, triggers=triggers)
 
 
 def track_point_frames(world: World, month: Month, factor: float) -> dict[date, pl.DataFrame]:

@@ -34,7 +34,7 @@ from sources.simulator import (
 )
 from sources.simulator.formats import Row
 from sources.simulator.frames import write_frame
-from sources.simulator.handoffs import Clue
+from sources.simulator.handoffs import Clue, SystemMonth, Trigger
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import Stream, World, build_world
 from sources.simulator.writers import LedgerEntry, WrittenFile, write_export, write_ledger
@@ -175,7 +175,8 @@ class _Run:
         self.world, self.landing, self.report, self.factor = world, landing, report, factor
         self.outbox: dict[str, dict[str, list[Row]]] = {c.table_name: defaultdict(list)
                                                         for c in CONTRACTS}
-        self.clues: list[Clue] = []
+        self.clues: list[Clue] = []  # waiting for the day they reach the clue centre
+        self.triggers: list[Trigger] = []  # raised, waiting for inspection to take them
         self.ledger: list[LedgerEntry] = []
         self.frames = grid_events.FrameOutbox()
         for rows in grids.grid_rows(world, report.start).values():
@@ -189,38 +190,51 @@ class _Run:
                 report.records[table] = len(keys)
 
     def month(self, month: Month) -> None:
-        end = self.report.end
-        tasks = inspection.generate_month(self.world, month,
-                                          inspection.TASKS_PER_YEAR * self.factor, end)
-        self.clues.extend(tasks.clues)
-        hotline = complaints.generate_month(self.world, month, self.factor, end)
-        grid_month = grid_events.generate_month(self.world, month, self.factor, end)
-        self.clues.extend(hotline.clues)
-        for exports in (hotline, grid_month):
-            self.frames.add(exports.frames)
-            for table, count in exports.records.items():
-                self.report.records[table] = self.report.records.get(table, 0) + count
+        """Generate every system's month in causal order and write the month's days.
+
+        Signals first (12345, grid, drones), so that the triggers and clues they raise reach
+        inspection and case handling in the same month; then inspection, then cases.
+        """
+        end, world, factor = self.report.end, self.world, self.factor
+        for system_month in (
+            complaints.generate_month(world, month, factor, end),
+            grid_events.generate_month(world, month, factor, end),
+            drones.generate_month(world, month, factor, end),
+        ):
+            self._take(system_month)
         self.frames.add({market_contracts.CREDIT_RATINGS.table_name:
-                         credit.month_frames(self.world, month)})
-        for rows in market.month_rows(self.world, month, self.report.start).values():
+                         credit.month_frames(world, month)})
+        for rows in market.month_rows(world, month, self.report.start).values():
             self._file(market_contracts.ENTITIES, rows, len(rows))
+        tasks = inspection.generate_month(world, month, inspection.TASKS_PER_YEAR * factor, end)
+        self.triggers = []  # the inspection generator does not take triggers yet
+        self.clues.extend(tasks.clues)
+        self._file(TASKS, tasks.rows, tasks.tasks)
         due = [c for c in self.clues if c.handed_over <= month.days[-1]]
         self.clues = [c for c in self.clues if c.handed_over > month.days[-1]]
         cases, n_cases = enforcement.generate_month(
-            self.world, month, due, enforcement.OTHER_CASES_PER_YEAR * self.factor, end)
-        self._file(TASKS, tasks.rows, tasks.tasks)
+            world, month, due, enforcement.OTHER_CASES_PER_YEAR * factor, end)
         self._file(CASES, cases, n_cases)
-        drone_rows = drones.generate_month(self.world, month, self.factor, end)
-        made = drones.created_records(drone_rows)
-        for contract in drone_contracts.ROW_CONTRACTS:
-            self._file(contract, drone_rows[contract.table_name], made[contract.table_name])
-        tracks = drones.track_point_frames(self.world, month, self.factor)
+        tracks = drones.track_point_frames(world, month, factor)
         for day in month.days:
             for contract in CONTRACTS:
                 self._write(contract, day)
             self._write_tracks(day, tracks.pop(day))
             for contract in FRAME_CONTRACTS[1:]:
                 self._write_frame(contract, day)
+
+    def _take(self, system_month: SystemMonth) -> None:
+        """File a system's month: rows into the outbox, frames into the frame outbox, and
+        its clues and triggers on to the systems that act on them."""
+        for table, rows in system_month.rows.items():
+            box = self.outbox[table]
+            for row in rows:
+                box[str(row["updated_at"])[:10]].append(row)
+        self.frames.add(system_month.frames)
+        for table, count in system_month.records.items():
+            self.report.records[table] = self.report.records.get(table, 0) + count
+        self.clues.extend(system_month.clues)
+        self.triggers.extend(system_month.triggers)
 
     def _file(self, contract: TableContract, rows: list[Row], records: int) -> None:
         box = self.outbox[contract.table_name]

@@ -23,9 +23,9 @@ import polars as pl
 
 from sources.contracts import TableContract
 from sources.simulator import grids as gl
-from sources.simulator import sampling
+from sources.simulator import report_handoffs, sampling
 from sources.simulator.city import N_PEOPLE, STAFF_RESERVED
-from sources.simulator.handoffs import Clue
+from sources.simulator.handoffs import SystemMonth
 from sources.simulator.timeline import Month, reform_progress
 from sources.simulator.world import Stream, World
 from sources.systems.grid import EVENTS
@@ -70,15 +70,17 @@ EVENT_TYPES = (
 )
 
 
-def generate_month(world: World, month: Month, factor: float, end: date) -> MonthExports:
+def generate_month(world: World, month: Month, factor: float, end: date) -> SystemMonth:
     """Events reported in ``month`` with every state row recorded up to ``end``."""
     rng = world.rng(Stream.GRID, month.label)
     progress = reform_progress(month)
     events = _report(rng, world, month, factor)
     _handle(rng, world, events, progress)
     rows = _state_rows(world, events, epoch_seconds(end) + DAY)
-    return MonthExports(frames={EVENTS.table_name: split_days(rows, EVENTS)},
-                        records={EVENTS.table_name: len(events["reported"])}, clues=[])
+    clues = report_handoffs.grid_clues(world, month.label, events,
+                                       [t.code for t in EVENT_TYPES], end)
+    return SystemMonth(frames={EVENTS.table_name: split_days(rows, EVENTS)},
+                       records={EVENTS.table_name: len(events["reported"])}, clues=clues)
 
 
 def expected_events(month: Month, factor: float) -> float:
@@ -195,15 +197,6 @@ def _event_frame(world: World, events: dict[str, np.ndarray]) -> pl.DataFrame:
 
 EPOCH_DAY = date(1970, 1, 1).toordinal()
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
-
-
-@dataclass
-class MonthExports:
-    """One month of a frame-exported system: per table name, the frame of each export day."""
-
-    frames: dict[str, dict[date, pl.DataFrame]]
-    records: dict[str, int]  # records created in the month (tickets received, steps logged)
-    clues: list[Clue]  # enforcement clues the month raised (``handoffs.Clue``)
 
 
 def epoch_seconds(day: date) -> int:
