@@ -106,18 +106,22 @@ def entity_in_town(world: World, town: np.ndarray, industry: np.ndarray,
     return order[lo + np.floor(rng.random(len(town)) * (hi - lo)).astype(np.int64)]
 
 
-_ENTITY_INDEX: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_ENTITY_INDEX: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
 
 def _entity_index(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """Entities sorted by (town, industry), and that sort key: a town's entities by trade."""
-    if world.seed not in _ENTITY_INDEX:
+    """Entities sorted by (town, industry), and that sort key: a town's entities by trade.
+
+    Cached per (seed, pool size): worlds of one seed at two scales hold different pools.
+    """
+    cache_key = (world.seed, len(world.entities))
+    if cache_key not in _ENTITY_INDEX:
         pool = world.entities
         keys = pool.town.astype(np.int64) * len(INDUSTRIES) + pool.industry
         order = np.argsort(keys, kind="stable")
         _ENTITY_INDEX.clear()
-        _ENTITY_INDEX[world.seed] = (order, keys[order])
-    return _ENTITY_INDEX[world.seed]
+        _ENTITY_INDEX[cache_key] = (order, keys[order])
+    return _ENTITY_INDEX[cache_key]
 
 
 # ------------------------------------------------------------------------------------------
