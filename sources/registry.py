@@ -12,6 +12,7 @@ from sources.systems import (
     items,
     market,
     organisation,
+    warnings,
 )
 
 CONTRACTS: tuple[TableContract, ...] = (
@@ -23,6 +24,7 @@ CONTRACTS: tuple[TableContract, ...] = (
     *market.CONTRACTS,
     *complaints.CONTRACTS,
     *grid.CONTRACTS,
+    *warnings.CONTRACTS,
 )
 
 

@@ -175,12 +175,13 @@ def land(root: Path, **kwargs: object) -> Landed:
     report = generate(root / "landing", progress=False, **kwargs)
     lines: dict[str, list[Line]] = {}
     for contract in CONTRACTS:
-        seen: set[tuple[object, ...]] = set()
+        # Duplicates are judged within a file, as validation judges them: a row sent again
+        # the next day after a defect (the clean twin) is not a duplicate.
         lines[contract.table_name] = [
             line
             for path in sorted((root / "landing" / contract.system).glob("*/*"))
             for line in check_file(contract, path, path.relative_to(root / "landing").as_posix(),
-                                   seen)
+                                   set())
         ]
     with report.ledger_path.open(encoding="utf-8", newline="") as handle:
         ledger = {(r["file"], int(r["line"])): r["reason"] for r in csv.DictReader(handle)}

@@ -14,7 +14,7 @@ import time
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -32,6 +32,7 @@ from sources.simulator import (
     market,
     organisation,
 )
+from sources.simulator import warnings as warning_sim
 from sources.simulator.formats import Row
 from sources.simulator.frames import write_frame
 from sources.simulator.handoffs import Clue, SystemMonth, Trigger
@@ -44,6 +45,7 @@ from sources.systems import grid as grid_contracts
 from sources.systems import items as item_contracts
 from sources.systems import market as market_contracts
 from sources.systems import organisation as organisation_contracts
+from sources.systems import warnings as warning_contracts
 from sources.systems.enforcement import CASES
 from sources.systems.inspection import TASKS
 
@@ -64,6 +66,7 @@ CONTRACTS: tuple[TableContract, ...] = (
     *drone_contracts.ROW_CONTRACTS,
     grid_contracts.CELLS,
     market_contracts.ENTITIES,
+    *warning_contracts.ROW_CONTRACTS,
 )
 # Tables generated as columnar frames per day, written by the fast frame writers.
 FRAME_CONTRACTS: tuple[TableContract, ...] = (
@@ -71,8 +74,9 @@ FRAME_CONTRACTS: tuple[TableContract, ...] = (
     *complaint_contracts.FRAME_CONTRACTS,
     *grid_contracts.FRAME_CONTRACTS,
     market_contracts.CREDIT_RATINGS,
+    *warning_contracts.FRAME_CONTRACTS,
 )
-REGISTERS = (organisation, items)  # systems exporting a snapshot, then change rows
+REGISTERS = (organisation, items, warning_sim)  # systems exporting a snapshot, then change rows
 
 
 @dataclass
@@ -177,6 +181,7 @@ class _Run:
                                                         for c in CONTRACTS}
         self.clues: list[Clue] = []  # waiting for the day they reach the clue centre
         self.triggers: list[Trigger] = []  # raised, waiting for inspection to take them
+        self.resent_frames: dict[tuple[str, date], list[pl.DataFrame]] = {}
         self.ledger: list[LedgerEntry] = []
         self.frames = grid_events.FrameOutbox()
         for rows in grids.grid_rows(world, report.start).values():
@@ -200,10 +205,14 @@ class _Run:
             complaints.generate_month(world, month, factor, end),
             grid_events.generate_month(world, month, factor, end),
             drones.generate_month(world, month, factor, end),
+            warning_sim.generate_month(world, month, factor, end),
         ):
             self._take(system_month)
-        self.frames.add({market_contracts.CREDIT_RATINGS.table_name:
-                         credit.month_frames(world, month)})
+        ratings = credit.month_frames(world, month)
+        self._take(SystemMonth(
+            frames={market_contracts.CREDIT_RATINGS.table_name: ratings},
+            records={market_contracts.CREDIT_RATINGS.table_name:
+                     sum(frame.height for frame in ratings.values())}))
         for rows in market.month_rows(world, month, self.report.start).values():
             self._file(market_contracts.ENTITIES, rows, len(rows))
         tasks = inspection.generate_month(world, month, inspection.TASKS_PER_YEAR * factor, end)
@@ -254,7 +263,7 @@ class _Run:
         rng = self.world.rng(Stream.DEFECTS, label, day.toordinal())
         written = write_export(self.landing, contract, day, rows, encoding, rng,
                                self.report.defect_rate)
-        self._account(contract, written, encoding)
+        self._account(contract, written, encoding, day)
 
     def _write_tracks(self, day: date, frame: pl.DataFrame) -> None:
         contract = drone_contracts.TRACK_POINTS
@@ -263,26 +272,40 @@ class _Run:
         self._write_frame_of(contract, day, frame)
 
     def _write_frame(self, contract: TableContract, day: date) -> None:
-        frame = self.frames.pop(contract, day)
-        if contract is market_contracts.CREDIT_RATINGS:
-            self.report.records[contract.table_name] = (
-                self.report.records.get(contract.table_name, 0) + frame.height)
-        self._write_frame_of(contract, day, frame)
+        self._write_frame_of(contract, day, self.frames.pop(contract, day))
 
     def _write_frame_of(self, contract: TableContract, day: date, frame: pl.DataFrame) -> None:
+        resent = self.resent_frames.pop((contract.table_name, day), [])
+        if resent:  # sent again at the end of the day's file, in the generator's own types
+            parts = [frame, *resent] if frame.height else resent
+            frame = pl.concat([part.cast(parts[0].schema) for part in parts])
         rng = self.world.rng(Stream.DEFECTS, zlib.crc32(contract.table_name.encode()),
                              day.toordinal())
         written = write_frame(self.landing, contract, day, frame, rng, self.report.defect_rate)
-        self._account(contract, written, "utf-8")
+        self._account(contract, written, "utf-8", day)
 
-    def _account(self, contract: TableContract, written: WrittenFile, encoding: str) -> None:
+    def _account(self, contract: TableContract, written: WrittenFile, encoding: str,
+                 day: date) -> None:
         table, report = contract.table_name, self.report
+        self._resend(table, written, day)
         report.rows[table] = report.rows.get(table, 0) + written.rows
         report.files[table] = report.files.get(table, 0) + 1
         report.gbk_files[table] = report.gbk_files.get(table, 0) + (encoding == "gbk")
         self.ledger.extend(written.ledger)
         for entry in written.ledger:
             report.defects[entry.reason.value] = report.defects.get(entry.reason.value, 0) + 1
+
+
+    def _resend(self, table: str, written: WrittenFile, day: date) -> None:
+        """The data desk reports broken rows back and the system sends them again, clean,
+        with the next day's export (数据问题反馈与重报): a defect costs a day, not a record."""
+        resend, following = written.resend, day + timedelta(days=1)
+        if resend is None or not len(resend) or following > self.report.end:
+            return
+        if isinstance(resend, list):
+            self.outbox[table][following.isoformat()].extend(resend)
+        else:
+            self.resent_frames.setdefault((table, following), []).append(resend)
 
 
 def _contract(table_name: str) -> TableContract:

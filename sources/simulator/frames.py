@@ -77,7 +77,16 @@ def write_frame(
     path = landing / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\n".join(lines) + b"\n")
-    return WrittenFile(relative, encoding, text.height + added, ledger)
+    return WrittenFile(relative, encoding, text.height + added, ledger,
+                       _resend(frame, hits, reasons))
+
+
+def _resend(frame: pl.DataFrame, hits: np.ndarray, reasons: list[Reason | None]
+            ) -> pl.DataFrame:
+    """The typed rows a defect broke, to be sent again (a repeated row loses nothing)."""
+    broken = [i for i, reason in zip(hits.tolist(), reasons, strict=True)
+              if reason is not None and reason != Reason.DUPLICATE]
+    return frame[broken]
 
 
 def _write_parquet(landing: Path, contract: TableContract, day: date, frame: pl.DataFrame,
@@ -113,7 +122,7 @@ def _write_parquet(landing: Path, contract: TableContract, day: date, frame: pl.
     path = landing / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     written.write_parquet(path, compression="zstd", statistics=False)
-    return WrittenFile(relative, "utf-8", written.height, ledger)
+    return WrittenFile(relative, "utf-8", written.height, ledger, _resend(frame, hits, reasons))
 
 
 def _text(value: object) -> str | None:

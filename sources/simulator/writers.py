@@ -11,8 +11,12 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import polars as pl
 
 from sources.contracts import Reason, TableContract
 from sources.simulator import defects
@@ -44,6 +48,9 @@ class WrittenFile:
     encoding: str
     rows: int  # physical data lines (defective ones included)
     ledger: list[LedgerEntry]
+    # Clean twins of the rows a defect broke (a repeated row loses nothing): the system
+    # sends them again with the next day's export once the data desk reports them back.
+    resend: list[Row] | pl.DataFrame | None = None
 
 
 def export_path(landing: Path, contract: TableContract, day: date) -> Path:
@@ -66,7 +73,9 @@ def write_export(landing: Path, contract: TableContract, day: date, rows: list[R
     ledger = [LedgerEntry(contract.system, contract.entity, relative, line, reason)
               for line, reason in injected]
     header = 1 if fmt == "csv" else 0
-    return WrittenFile(relative, encoding, len(lines) - header, ledger)
+    resend = [row for row, reason in zip(rows, reasons, strict=True)
+              if reason is not None and reason != Reason.DUPLICATE]
+    return WrittenFile(relative, encoding, len(lines) - header, ledger, resend)
 
 
 def render(contract: TableContract, rows: list[Row], reasons: list[Reason | None],
