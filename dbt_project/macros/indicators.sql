@@ -9,13 +9,15 @@
     the catalogue, so they are declared here; a test checks every catalogued fact is listed. -#}
 {% macro indicator_fact_models() -%}
     {{ return(['fct_inspection_tasks', 'fct_cases', 'fct_entity_inspection_months',
-               'fct_complaint_tickets', 'fct_drone_findings']) }}
+               'fct_complaint_tickets', 'fct_drone_findings', 'fct_force_team_months',
+               'fct_force_squad_months', 'fct_force_staff_months', 'fct_item_months',
+               'fct_drone_fleet_months']) }}
 {%- endmacro %}
 
 {% macro indicator_catalog_rows() -%}
     {%- set query -%}
         select
-            category_code, fact_model, date_column, measure, slice_by_department,
+            category_code, fact_model, date_column, measure, slice_by_department, grains,
             numerator_expr, numerator_filter,
             coalesce(denominator_expr, '') as denominator_expr,
             coalesce(denominator_filter, '') as denominator_filter
@@ -44,9 +46,20 @@
     )
 {%- endmacro %}
 
-{% macro indicator_aggregate(fact_model, date_column, by_department, categories) -%}
+{#- One category's numerator (or denominator) over a group: a distinct count counts the
+    distinct values of its expression among the rows that pass the filter. -#}
+{% macro indicator_sum(measure, expr, filter) -%}
+    {%- if measure == 'distinct_count' -%}
+        count(distinct case when {{ filter }} then {{ expr }} end)
+    {%- else -%}
+        coalesce(sum(case when {{ filter }} then {{ expr }} end), 0)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro indicator_aggregate(fact_model, date_column, by_department, grain, categories) -%}
+    {%- set period = "cast(date_trunc('" ~ grain ~ "', " ~ date_column ~ ") as date)" %}
     select
-        cast(date_trunc('month', {{ date_column }}) as date) as period_start,
+        {{ period }} as period_start,
         case
             when grouping(county_code) = 1 then 'city'
             when grouping(town_code) = 1 then 'county'
@@ -63,16 +76,20 @@
         'ALL'
         {%- endif %} as department_code
         {%- for category in categories %},
-        coalesce(sum(case when {{ category.numerator_filter }} then {{ category.numerator_expr }} end), 0)
+        {{ indicator_sum(category.measure, category.numerator_expr, category.numerator_filter) }}
             as "n_{{ category.category_code }}"
         {%- if category.denominator_expr %},
-        coalesce(sum(case when {{ category.denominator_filter }} then {{ category.denominator_expr }} end), 0)
+        {{ indicator_sum(category.measure, category.denominator_expr, category.denominator_filter) }}
             as "d_{{ category.category_code }}"
         {%- endif %}
         {%- endfor %}
     from {{ ref(fact_model) }}
     where {{ date_column }} is not null
-    group by {{ indicator_grouping_sets("cast(date_trunc('month', " ~ date_column ~ ") as date)", by_department) }}
+    group by {{ indicator_grouping_sets(period, by_department) }}
+    -- a register's city-level records (city teams, the city's catalogue) have no county or
+    -- town: they count for the city and form no county or town slice of their own
+    having (grouping(county_code) = 1 or county_code is not null)
+        and (grouping(town_code) = 1 or town_code is not null)
 {%- endmacro %}
 
 {% macro indicator_long(passes) -%}
@@ -81,7 +98,7 @@
     {%- for category in pass.categories %}
     select
         '{{ category.category_code }}' as category_code,
-        'month' as period_grain,
+        '{{ pass.grain }}' as period_grain,
         period_start,
         geo_level,
         geo_code,
@@ -103,14 +120,16 @@
     {%- set passes = [] -%}
     {%- set seen = {} -%}
     {%- for row in indicator_catalog_rows() -%}
-        {%- set pass_key = row.fact_model ~ '|' ~ row.date_column ~ '|' ~ row.slice_by_department -%}
+    {%- for grain in row.grains.split(';') -%}
+        {%- set pass_key = row.fact_model ~ '|' ~ row.date_column ~ '|' ~ row.slice_by_department ~ '|' ~ grain -%}
         {%- if pass_key not in seen -%}
             {%- do seen.update({pass_key: passes | length}) -%}
             {%- do passes.append({
                 'fact_model': row.fact_model, 'date_column': row.date_column,
-                'by_department': row.slice_by_department, 'categories': []}) -%}
+                'by_department': row.slice_by_department, 'grain': grain, 'categories': []}) -%}
         {%- endif -%}
         {%- do passes[seen[pass_key]].categories.append(row) -%}
+    {%- endfor -%}
     {%- endfor -%}
     {{ return(passes) }}
 {%- endmacro %}

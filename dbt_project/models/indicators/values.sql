@@ -16,7 +16,7 @@ city as (
 
 {% for pass in passes %}
 pass_{{ loop.index }} as (
-    {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.by_department, pass.categories) }}
+    {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.by_department, pass.grain, pass.categories) }}
 ),
 {% endfor %}
 
@@ -36,7 +36,7 @@ valued as (
     select
         measured.*,
         case
-            when catalog.measure in ('count', 'sum') then measured.numerator
+            when catalog.measure in ('count', 'distinct_count', 'sum') then measured.numerator
             when catalog.measure in ('ratio', 'mean') then measured.numerator / nullif(measured.denominator, 0)
         end as value,
         catalog.target,

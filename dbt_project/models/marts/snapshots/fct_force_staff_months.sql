@@ -1,0 +1,48 @@
+{#- 执法人员月末快照: who was on the staff on each month's snapshot day, where, and whether
+    on the front line. No names, ID or phone numbers: the staff number is the key. -#}
+with
+
+staff as (
+    {{ state_at_month_ends(source('organisation', 'staff'), 'staff_id') }}
+),
+
+teams as (
+    select * from {{ ref('stg_organisation__teams') }}
+),
+
+geography as (
+    select * from {{ ref('dim_geography') }}
+),
+
+placed as (
+    select
+        staff.*,
+        teams.department_code,
+        coalesce(town.parent_code, teams.county_code) as resolved_county_code
+    from staff
+    left join teams using (team_id)
+    left join geography as town
+        on staff.town_code = town.geo_code and town.geo_level = 'town'
+),
+
+final as (
+    select
+        month_start,
+        as_of_date,
+        staff_id,
+        team_id,
+        squad_id,
+        department_code,
+        resolved_county_code as county_code,
+        town_code,
+        post,
+        level as staff_level,
+        is_frontline,
+        certificate_no is not null as has_certificate,
+        hired_date,
+        left_date,
+        hired_date <= as_of_date and (left_date is null or left_date > as_of_date) as is_on_staff
+    from placed
+)
+
+select * from final
