@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sources.contracts import TableContract
 from sources.systems import (
+    approvals,
     complaints,
     drones,
     enforcement,
@@ -16,6 +17,7 @@ from sources.systems import (
 )
 
 CONTRACTS: tuple[TableContract, ...] = (
+    *approvals.CONTRACTS,
     *inspection.CONTRACTS,
     *enforcement.CONTRACTS,
     *organisation.CONTRACTS,

@@ -21,6 +21,7 @@ import polars as pl
 
 from sources.contracts import TableContract
 from sources.simulator import (
+    approvals,
     complaints,
     credit,
     drones,
@@ -39,6 +40,7 @@ from sources.simulator.handoffs import Clue, SystemMonth, Trigger
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import Stream, World, build_world
 from sources.simulator.writers import LedgerEntry, WrittenFile, write_export, write_ledger
+from sources.systems import approvals as approval_contracts
 from sources.systems import complaints as complaint_contracts
 from sources.systems import drones as drone_contracts
 from sources.systems import grid as grid_contracts
@@ -75,6 +77,7 @@ FRAME_CONTRACTS: tuple[TableContract, ...] = (
     *grid_contracts.FRAME_CONTRACTS,
     market_contracts.CREDIT_RATINGS,
     *warning_contracts.FRAME_CONTRACTS,
+    *approval_contracts.CONTRACTS,
 )
 REGISTERS = (organisation, items, warning_sim)  # systems exporting a snapshot, then change rows
 
@@ -202,6 +205,7 @@ class _Run:
         """
         end, world, factor = self.report.end, self.world, self.factor
         for system_month in (
+            approvals.generate_month(world, month, factor, end),
             complaints.generate_month(world, month, factor, end),
             grid_events.generate_month(world, month, factor, end),
             drones.generate_month(world, month, factor, end),

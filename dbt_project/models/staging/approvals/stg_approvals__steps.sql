@@ -1,0 +1,25 @@
+with
+
+source as (
+    select * from {{ source('approvals', 'steps') }}
+),
+
+latest as (
+    {{ latest_state('source', 'application_id, step_seq', 'updated_at') }}
+),
+
+final as (
+    select
+        application_id,
+        step_seq,
+        step_code,
+        dept_code as department_code,
+        handler_post,
+        started_at,
+        finished_at,
+        updated_at,
+        _partition_date as landed_date
+    from latest
+)
+
+select * from final
