@@ -13,6 +13,7 @@ from sources.systems import (
     items,
     market,
     organisation,
+    oversight,
     warnings,
 )
 
@@ -27,6 +28,7 @@ CONTRACTS: tuple[TableContract, ...] = (
     *complaints.CONTRACTS,
     *grid.CONTRACTS,
     *warnings.CONTRACTS,
+    *oversight.CONTRACTS,
 )
 
 

@@ -32,6 +32,7 @@ from sources.simulator import (
     items,
     market,
     organisation,
+    oversight,
 )
 from sources.simulator import warnings as warning_sim
 from sources.simulator.formats import Row
@@ -43,10 +44,12 @@ from sources.simulator.writers import LedgerEntry, WrittenFile, write_export, wr
 from sources.systems import approvals as approval_contracts
 from sources.systems import complaints as complaint_contracts
 from sources.systems import drones as drone_contracts
+from sources.systems import enforcement as enforcement_contracts
 from sources.systems import grid as grid_contracts
 from sources.systems import items as item_contracts
 from sources.systems import market as market_contracts
 from sources.systems import organisation as organisation_contracts
+from sources.systems import oversight as oversight_contracts
 from sources.systems import warnings as warning_contracts
 from sources.systems.enforcement import CASES
 from sources.systems.inspection import TASKS
@@ -78,6 +81,8 @@ FRAME_CONTRACTS: tuple[TableContract, ...] = (
     market_contracts.CREDIT_RATINGS,
     *warning_contracts.FRAME_CONTRACTS,
     *approval_contracts.CONTRACTS,
+    *enforcement_contracts.FRAME_CONTRACTS,
+    *oversight_contracts.CONTRACTS,
 )
 REGISTERS = (organisation, items, warning_sim)  # systems exporting a snapshot, then change rows
 
@@ -225,9 +230,10 @@ class _Run:
         self._file(TASKS, tasks.rows, tasks.tasks)
         due = [c for c in self.clues if c.handed_over <= month.days[-1]]
         self.clues = [c for c in self.clues if c.handed_over > month.days[-1]]
-        cases, n_cases = enforcement.generate_month(
-            world, month, due, enforcement.OTHER_CASES_PER_YEAR * factor, end)
-        self._file(CASES, cases, n_cases)
+        cases, handed = enforcement.generate_month(
+            world, month, due, enforcement.CASES_PER_YEAR * factor, end)
+        self._take(cases)
+        self._take(oversight.generate_month(world, month, handed, end))
         tracks = drones.track_point_frames(world, month, factor)
         for day in month.days:
             for contract in CONTRACTS:
