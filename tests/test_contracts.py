@@ -33,6 +33,7 @@ def task_row(**overrides: str) -> dict[str, str]:
         "joint_dept_codes": "STHJ;ZHZF",
         "is_joint": "1",
         "task_source": "WARNING",
+        "trigger_ref": "YJ202103000123",
         "inspect_mode": "ONSITE",
         "inspected_date": "2021-03-04",
         "result_code": "RECTIFY",

@@ -29,7 +29,7 @@ import polars as pl
 
 from sources.simulator import case_events as ce
 from sources.simulator import grid_events as fx
-from sources.simulator import sampling
+from sources.simulator import market, sampling
 from sources.simulator import warnings_story as fume_story
 from sources.simulator.city import N_PEOPLE, STAFF_RESERVED
 from sources.simulator.handoffs import Clue
@@ -72,7 +72,7 @@ def handed_over(rng: np.random.Generator, world: World, month: Month, clues: lis
         "clue_id": np.array([f"XS{c.ref_id}" for c in clues], dtype=object),
         "source": source, "ref": np.array([c.ref_id for c in clues], dtype=object),
         "entity": entity, "business": np.ones(n, dtype=bool),
-        "town": world.entities.town[entity],
+        "town": market.register(world).entities.town[entity],
         "dept": np.array([c.dept for c in clues], dtype=np.int64),
         "received": received, "assessed": assessed,
         "outcome": outcome, "case": np.full(n, -1, dtype=np.int64),
@@ -183,7 +183,7 @@ def state_rows(world: World, clues: Columns, case_no: np.ndarray, end_s: int) ->
     """One row per clue and day its state changed: received, then assessed."""
     times = np.stack([clues["received"], clues["assessed"]], axis=1)
     row, stage = fx.last_per_day(times, np.ones(times.shape, dtype=bool), end_s)
-    pool, geo = world.entities, world.geo
+    pool, geo = market.register(world).entities, world.geo  # clues may name new businesses
     uscc = pool.uscc[clues["entity"]].astype(object)
     reference = np.full(len(clues["case"]), None, dtype=object)
     linked = np.flatnonzero(clues["case"] >= 0)

@@ -62,10 +62,12 @@ def handoffs(world: World, found: Findings, exported: np.ndarray, month_label: i
     handled = found.times[:, HANDLED]
     signed = found.times[:, SIGNED]
     confirmed = exported & found.true
-    to_clue = confirmed & (handled >= 0) & (draw < CLUE_SHARE[found.cls])
-    handed = np.where(to_clue, handled // 86_400 + lag, 0)
-    to_clue &= handed * 86_400 <= last
-    to_inspect = (confirmed & (signed >= 0) & (signed <= last) & ~to_clue
+    # Decided before anything is cut at ``end``: a shorter run must not turn a clue whose
+    # handover falls after its end into a trigger.
+    decided_clue = confirmed & (handled >= 0) & (draw < CLUE_SHARE[found.cls])
+    handed = np.where(decided_clue, handled // 86_400 + lag, 0)
+    to_clue = decided_clue & (handed * 86_400 <= last)
+    to_inspect = (confirmed & (signed >= 0) & (signed <= last) & ~decided_clue
                   & (draw < CLUE_SHARE[found.cls] + TRIGGER_SHARE[found.cls]))
     clues = [
         Clue(ref_id=found.ids[i], entity=int(party[i]), dept=int(found.dept[i]),

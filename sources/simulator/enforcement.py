@@ -23,7 +23,7 @@ import polars as pl
 from sources.simulator import case_events as ce
 from sources.simulator import clues as cc
 from sources.simulator import grid_events as fx
-from sources.simulator import sampling
+from sources.simulator import market, sampling
 from sources.simulator.city import N_PEOPLE, STAFF_RESERVED
 from sources.simulator.formats import Row
 from sources.simulator.handoffs import Clue, SystemMonth
@@ -230,13 +230,16 @@ def _parties(rng: np.random.Generator, world: World, month: Month, progress: flo
              handed: cc.Columns, filed: np.ndarray, n_other: int) -> cc.Columns:
     """Source, party, place and department of each case (clue cases first). A handed-over
     clue names its entity, department and source; random cases draw them."""
-    pool, geo = world.entities, world.geo
+    # Lookups go through the market register: a clue may name an entity registered after
+    # the world's pool (a new business's first inspection); random parties come from the pool.
+    pool, geo = market.register(world).entities, world.geo
+    weight = world.entities.case_weight
     n_clues, n = len(filed), len(filed) + n_other
     source = np.r_[handed["source"][filed],
                    rng.choice(len(SOURCES), size=n_other, p=source_weights(month, progress))]
     business = rng.random(n) < BUSINESS_SHARE[source]
     business[:n_clues] = True
-    entity = rng.choice(len(pool), size=n, p=pool.case_weight / pool.case_weight.sum())
+    entity = rng.choice(len(weight), size=n, p=weight / weight.sum())
     entity[:n_clues] = handed["entity"][filed]
     town = np.where(business, pool.town[entity],
                     rng.choice(len(geo.town_codes), size=n, p=geo.town_weight))
@@ -332,7 +335,7 @@ def _state_rows(world: World, cases: cc.Columns, times: np.ndarray, present: np.
 
 def _case_frame(world: World, cases: cc.Columns) -> pl.DataFrame:
     """Every case's fields as if closed; ``_state_rows`` blanks what is not known yet."""
-    pool, geo, people = world.entities, world.geo, world.people
+    pool, geo, people = market.register(world).entities, world.geo, world.people
     entity, person = cases["entity"], cases["person"]
     business, company = cases["business"], cases["business"] & ~cases["sole"]
     filed = cases["filed"] // DAY

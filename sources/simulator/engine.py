@@ -22,6 +22,7 @@ import polars as pl
 from sources.contracts import TableContract
 from sources.simulator import (
     approvals,
+    capacity,
     complaints,
     credit,
     drones,
@@ -46,13 +47,13 @@ from sources.systems import complaints as complaint_contracts
 from sources.systems import drones as drone_contracts
 from sources.systems import enforcement as enforcement_contracts
 from sources.systems import grid as grid_contracts
+from sources.systems import inspection as inspection_contracts
 from sources.systems import items as item_contracts
 from sources.systems import market as market_contracts
 from sources.systems import organisation as organisation_contracts
 from sources.systems import oversight as oversight_contracts
 from sources.systems import warnings as warning_contracts
 from sources.systems.enforcement import CASES
-from sources.systems.inspection import TASKS
 
 SCENARIOS = ("quzhou",)
 SCALES = {"demo": 0.01, "full": 1.0}  # share of the real yearly volumes
@@ -64,7 +65,7 @@ GBK_SHARE = 0.1  # share of inspection days some county system exports in GBK
 # Tables written from rows through the outbox, every day (empty files on quiet days: a system
 # that has nothing to report still sends its daily export).
 CONTRACTS: tuple[TableContract, ...] = (
-    TASKS,
+    *inspection_contracts.ROW_CONTRACTS,
     CASES,
     *organisation_contracts.CONTRACTS,
     *item_contracts.CONTRACTS,
@@ -76,6 +77,7 @@ CONTRACTS: tuple[TableContract, ...] = (
 # Tables generated as columnar frames per day, written by the fast frame writers.
 FRAME_CONTRACTS: tuple[TableContract, ...] = (
     drone_contracts.TRACK_POINTS,
+    *inspection_contracts.FRAME_CONTRACTS,
     *complaint_contracts.FRAME_CONTRACTS,
     *grid_contracts.FRAME_CONTRACTS,
     market_contracts.CREDIT_RATINGS,
@@ -188,7 +190,8 @@ class _Run:
         self.outbox: dict[str, dict[str, list[Row]]] = {c.table_name: defaultdict(list)
                                                         for c in CONTRACTS}
         self.clues: list[Clue] = []  # waiting for the day they reach the clue centre
-        self.triggers: list[Trigger] = []  # raised, waiting for inspection to take them
+        self.raised: list[Trigger] = []  # raised this month, not yet weighed by capacity
+        self.triggers: list[Trigger] = []  # acted on, waiting for their month's visit
         self.resent_frames: dict[tuple[str, date], list[pl.DataFrame]] = {}
         self.ledger: list[LedgerEntry] = []
         self.frames = grid_events.FrameOutbox()
@@ -224,10 +227,18 @@ class _Run:
                      sum(frame.height for frame in ratings.values())}))
         for rows in market.month_rows(world, month, self.report.start).values():
             self._file(market_contracts.ENTITIES, rows, len(rows))
-        tasks = inspection.generate_month(world, month, inspection.TASKS_PER_YEAR * factor, end)
-        self.triggers = []  # the inspection generator does not take triggers yet
-        self.clues.extend(tasks.clues)
-        self._file(TASKS, tasks.rows, tasks.tasks)
+        # Triggers reach inspection in the month they are raised, so that what a month does
+        # never depends on how far the run goes (a claim next month waits for next month).
+        self.triggers += capacity.acted_on(world, month, self.raised)
+        self.raised = []
+        due = [t for t in self.triggers if t.raised <= month.days[-1]]
+        self.triggers = [t for t in self.triggers if t.raised > month.days[-1]]
+        tasks = inspection.generate_month(
+            world, month, inspection.TASKS_PER_YEAR * factor, end, start=self.report.start,
+            triggers=due, weights=credit.inspection_weights(world, month))
+        deferred, tasks.triggers = tasks.triggers, []
+        self._take(tasks)
+        self.triggers += deferred
         due = [c for c in self.clues if c.handed_over <= month.days[-1]]
         self.clues = [c for c in self.clues if c.handed_over > month.days[-1]]
         cases, handed = enforcement.generate_month(
@@ -253,7 +264,7 @@ class _Run:
         for table, count in system_month.records.items():
             self.report.records[table] = self.report.records.get(table, 0) + count
         self.clues.extend(system_month.clues)
-        self.triggers.extend(system_month.triggers)
+        self.raised.extend(system_month.triggers)
 
     def _file(self, contract: TableContract, rows: list[Row], records: int) -> None:
         box = self.outbox[contract.table_name]

@@ -1,47 +1,61 @@
-"""综合查一次: inspection tasks of one month, and the clues they hand to case handling.
+"""综合查一次: one month of inspection tasks, their checklists, plans and clues.
 
-The month is generated entity-first, because the reform's headline figure is about the
-burden on an enterprise: an inspected entity receives K visits on K distinct days, each led
-by a different department. Before the reform K is about 6 and visits are mostly single-
-department; as joint inspections take over, the same departments come together and K falls
-to about 2.5. Results then drive the follow-ups: a rectification is verified later (a newer
-state row of the same task) and a clue becomes an enforcement case days later.
+A month is generated entity-first (``inspection_visits``), because the reform's headline
+figure is the burden on an enterprise: distinct inspection days per inspected entity fall
+from about 6 to about 2.5 a month. Triggers (a warning, a 12345 ticket, a drone finding, a
+granted licence: ``handoffs.Trigger``) each become one task of their entity, led by the
+department asked, visited by the due day (late less often as the reform takes hold); the
+planned and random tasks make up the rest of the month's volume (about 230k a year before
+the reform, 200k after, as joint visits replace separate ones), drawn by the credit-class
+weights the engine passes, and each belongs to a plan of the register (``plans``). Results
+drive the follow-ups: a rectification is verified later (a newer state row of the same task)
+and a clue reaches case handling days later. Every inspection has a checklist
+(``checklists``) whose failed lines are its findings.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
-from sources.simulator import sampling
+from sources.simulator import checklists, market, plans, sampling
 from sources.simulator.city import INSPECTORS_PER_UNIT, N_PEOPLE, STAFF_RESERVED
-from sources.simulator.handoffs import Clue
+from sources.simulator.formats import Row
+from sources.simulator.handoffs import Clue, SystemMonth, Trigger
+from sources.simulator.inspection_visits import (
+    Triggered,
+    Visits,
+    planned_visits,
+    triggered_visits,
+)
 from sources.simulator.timeline import Month, day_weight, expected_volume, reform_progress
-from sources.simulator.world import Stream, World
+from sources.simulator.world import EntityPool, Stream, World
+from sources.systems.inspection import CHECKLIST_LINES, PLANS, TASKS
 
-Row = dict[str, object]
+__all__ = ["Row", "TASKS_PER_YEAR", "generate_month"]
 
 TASKS_PER_YEAR = 200_000
-SOURCES = ("PLAN_FIXED", "PLAN_DYNAMIC", "RANDOM", "WARNING", "COMPLAINT", "DRONE", "SUPERIOR")
-TRIGGERED = np.array([False, False, False, True, True, True, False])
+SOURCES = ("PLAN_FIXED", "PLAN_DYNAMIC", "RANDOM", "WARNING", "COMPLAINT", "DRONE", "SUPERIOR",
+           "APPROVAL")
+SIGNALS = ("WARNING", "COMPLAINT", "DRONE")  # drawn at random only when no triggers are passed
+PLAN_KIND = {"PLAN_FIXED": plans.FIXED, "PLAN_DYNAMIC": plans.DYNAMIC, "RANDOM": plans.RANDOM,
+             "SUPERIOR": plans.SUPERIOR}
+SOURCE_OF_KIND = np.array(["PLAN_FIXED", "PLAN_DYNAMIC", "RANDOM", "SUPERIOR"], dtype=object)
 RESULTS = ("COMPLIANT", "RECTIFY", "CLUE")
 RESULT_P_PLANNED = np.array([0.80, 0.16, 0.04])
-RESULT_P_TRIGGERED = np.array([0.60, 0.30, 0.10])
-PLAN_KIND = {"PLAN_FIXED": "GD", "PLAN_DYNAMIC": "DT", "RANDOM": "SS", "SUPERIOR": "SJ"}
+RESULT_P_TRIGGERED = np.array([0.60, 0.30, 0.10])  # a warning, complaint or finding
+RESULT_P_APPROVAL = np.array([0.85, 0.13, 0.02])  # a new licensee, checked at licensing
+PLANNED_FLOOR = 0.3  # planned and random tasks never fall below this share of the volume
+# 综合查一次 merges separate visits into joint ones: the yearly volume falls from about 15%
+# above TASKS_PER_YEAR before the reform to TASKS_PER_YEAR after it.
+VOLUME_BEFORE, VOLUME_AFTER = 1.15, 1.0
+CLUE_DAYS = (1, 21)  # a clue reaches the clue centre 1-20 days after the visit
 
 
-@dataclass
-class MonthTasks:
-    rows: list[Row]
-    clues: list[Clue]
-    tasks: int
-
-
-def visit_days_target(progress: float) -> float:
-    """Distinct inspection days per inspected entity per month: 5–7 before, 2–3 after."""
-    return 6.0 - 3.5 * progress
+def volume_factor(progress: float) -> float:
+    """Tasks relative to ``TASKS_PER_YEAR``: fewer, joint visits as the reform takes hold."""
+    return VOLUME_BEFORE + (VOLUME_AFTER - VOLUME_BEFORE) * progress
 
 
 def joint_share(progress: float) -> float:
@@ -49,11 +63,17 @@ def joint_share(progress: float) -> float:
 
 
 def on_time_share(progress: float) -> float:
+    """Rectifications verified by their deadline."""
     return 0.85 + 0.10 * progress
 
 
+def remote_share(progress: float) -> float:
+    return 0.05 + 0.15 * progress
+
+
 def source_weights(month: Month, progress: float) -> np.ndarray:
-    """Task triggers: dynamic plans and drones grow with the reform, floods raise warnings."""
+    """Weights of the first seven ``SOURCES`` (all but APPROVAL): dynamic plans and drones
+    grow with the reform, floods raise warnings. Signals are drawn only without triggers."""
     flood = 2.5 if month.is_flood_season else 1.0
     weights = np.array([
         0.34 - 0.12 * progress,  # PLAN_FIXED
@@ -67,212 +87,259 @@ def source_weights(month: Month, progress: float) -> np.ndarray:
     return weights / weights.sum()
 
 
-def generate_month(world: World, month: Month, per_year: float, end: date) -> MonthTasks:
-    """Every task inspected in ``month`` with all its state rows up to ``end``."""
+def generate_month(world: World, month: Month, per_year: float, end: date, *,
+                   start: date | None = None, triggers: list[Trigger] | None = None,
+                   weights: np.ndarray | None = None) -> SystemMonth:
+    """Every task of ``month`` with all its state rows and checklist lines up to ``end``.
+
+    ``triggers``: the signals raised so far and not yet inspected (``None``: none are
+    modelled, and warning, complaint and drone tasks are drawn at random as before). Those
+    raised after the month are handed back in ``triggers`` of the result (for the next
+    month: so the month does not depend on how far the run goes).
+    ``weights``: per pool entity, the chance of a planned or random visit (the engine passes
+    ``credit.inspection_weights``; default the pool's ``inspect_weight``). ``start``: the
+    run's first day; when given, the plan register's rows of the month are exported too (the
+    snapshot of the plans drafted before it on that day).
+    """
     rng = world.rng(Stream.INSPECTION, month.label)
     progress = reform_progress(month)
-    weights = np.array([day_weight(d, "planned") for d in month.days])
+    day_weights = np.array([day_weight(d, "planned") for d in month.days])
     flood = 1.1 if month.is_flood_season else 1.0
-    wanted = rng.poisson(expected_volume(month.days, per_year, "planned") * flood)
-    target = visit_days_target(progress)
-    chosen = sampling.top_k(rng, world.entities.inspect_weight, max(1, round(wanted / target)))
-    visits = visits_per_entity(rng, world, chosen, target, len(month.days))
-    owner, day = visit_days(rng, weights, visits)
-    cover_all_days(day, len(month.days))
-    tasks = _assemble(rng, world, month, progress, chosen, owner, day)
-    rows = _state_rows(rng, world, tasks, progress, end)
-    return MonthTasks(rows=rows, clues=_clues(rng, tasks, end), tasks=len(owner))
+    wanted = int(rng.poisson(expected_volume(month.days, per_year, "planned") * flood
+                             * volume_factor(progress)))
+    now = [t for t in triggers or [] if t.raised <= month.days[-1]]
+    later = [t for t in triggers or [] if month.days[-1] < t.raised <= end]
+    triggered = triggered_visits(world.rng(Stream.INSPECTION, month.label, 1), month.days[0],
+                                 now, progress)
+    budget = wanted if triggers is None else max(wanted - len(now),
+                                                 round(PLANNED_FLOOR * wanted))
+    pool_weights = world.entities.inspect_weight if weights is None else weights
+    planned = planned_visits(rng, world, day_weights, progress, budget, pool_weights,
+                             triggered.visits)
+    tasks = _assemble(rng, world, month, progress, planned, triggered, triggers is None)
+    findings = _findings(rng, tasks["result"])
+    plan_rng = world.rng(Stream.PLANS, 1, month.label)
+    _assign_plans(world, plan_rng, tasks)
+    lines, findings = checklists.line_counts(plan_rng, findings)
+    tasks.update(findings=findings, lines=lines)
+    exports = _month_exports(rng, plan_rng, world, month, tasks, progress, start, end)
+    exports.triggers = later
+    return exports
 
 
-def visits_per_entity(rng: np.random.Generator, world: World, chosen: np.ndarray, target: float,
-                      n_days: int) -> np.ndarray:
-    """Visit days per chosen entity: mean ``target``, more in busy counties, ≥ 1 each."""
-    intensity = world.geo.county_intensity[world.entities.county[chosen]]
-    mean = target * intensity / intensity.mean()
-    draw = np.maximum(mean + rng.normal(0.0, 0.15, len(chosen)) * mean, 1.0)
-    visits = np.clip(sampling.stochastic_round(rng, draw), 1, n_days)
-    slack = np.flatnonzero(visits < n_days)
-    short = n_days - visits.sum()  # a tiny range: make sure every day can get a visit
-    if short > 0 and len(slack):
-        visits[np.resize(slack, short)] += 1
-        visits = np.minimum(visits, n_days)
-    return visits
+def _month_exports(rng: np.random.Generator, plan_rng: np.random.Generator, world: World,
+                   month: Month, tasks: dict[str, np.ndarray], progress: float,
+                   start: date | None, end: date) -> SystemMonth:
+    """Rows, line frames and clues of the month's tasks, cut at ``end``."""
+    pool = _pool(world, tasks["entity"])
+    rows = _state_rows(rng, world, pool, tasks, progress, end)
+    recorded = checklists.epoch_seconds(tasks["day"], tasks["seconds"])
+    picker = checklists.item_picker(world.seed, world.departments.codes)
+    lines = checklists.line_frames(plan_rng, picker, checklists.Inspections(
+        task_id=tasks["task_id"], lead=tasks["lead"], partners=tasks["partners"],
+        joint=tasks["joint"], day=tasks["day"], recorded=recorded, lines=tasks["lines"],
+        findings=tasks["findings"]))
+    inside = tasks["day"] <= sampling.to_day(end)
+    exports = SystemMonth(
+        rows={TASKS.table_name: rows},
+        frames={CHECKLIST_LINES.table_name: {d: f for d, f in lines.items() if d <= end}},
+        records={TASKS.table_name: int(inside.sum()),
+                 CHECKLIST_LINES.table_name: int(tasks["lines"][inside].sum())},
+        clues=_clues(rng, tasks, end))
+    if start is not None:
+        exports.rows[PLANS.table_name] = plans.month_rows(world, month, start, end)
+        exports.records[PLANS.table_name] = plans.created_in(world, month, start, end)
+    return exports
 
 
-def visit_days(rng: np.random.Generator, weights: np.ndarray, visits: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """For each entity, ``visits`` distinct days of the month favouring busy days."""
-    order = sampling.ranked(rng, np.broadcast_to(weights, (len(visits), len(weights))))
-    take = np.arange(len(weights))[None, :] < visits[:, None]
-    owner = np.repeat(np.arange(len(visits)), visits)
-    return owner, order[take]
-
-
-def cover_all_days(day: np.ndarray, n_days: int) -> None:
-    """Move single visits from the busiest days to empty ones: every day gets an export.
-
-    Nobody was visited on an empty day, so a moved visit never lands on a day its entity
-    already has and the entity's number of distinct days is unchanged.
-    """
-    counts = np.bincount(day, minlength=n_days)
-    for empty in np.flatnonzero(counts == 0):
-        busiest = int(np.argmax(counts))
-        if counts[busiest] < 2:
-            return
-        moved = np.flatnonzero(day == busiest)[-1]
-        day[moved] = empty
-        counts[busiest] -= 1
-        counts[empty] += 1
+def _pool(world: World, entity: np.ndarray) -> EntityPool:
+    """The pool, or the whole market register when a trigger names a later registration."""
+    if len(entity) and int(entity.max()) >= len(world.entities):
+        return market.register(world).entities  # built once per world, kept
+    return world.entities
 
 
 def _assemble(rng: np.random.Generator, world: World, month: Month, progress: float,
-              chosen: np.ndarray, owner: np.ndarray, day: np.ndarray) -> dict[str, np.ndarray]:
-    """Departments, triggers, results and dates of each visit, sorted by time."""
-    depts = world.departments
-    n = len(owner)
-    seconds = sampling.office_seconds(rng, n)
-    order = np.lexsort((seconds, day))
-    owner, day, seconds = owner[order], day[order], seconds[order]
-    entity = chosen[owner]
-    # The k-th visit of an entity this month is led by its k-th department: separate visits
-    # come from different departments, which is exactly the burden the reform removes.
-    affinity = depts.affinity[world.entities.industry[chosen]]
-    affinity[:, depts.index("ZHZF")] *= 1.0 + progress  # items move to the comprehensive bureau
-    dept_order = sampling.ranked(rng, affinity)
-    lead = dept_order[owner, visit_rank(owner, day) % len(depts.codes)]
-    source = rng.choice(len(SOURCES), size=n, p=source_weights(month, progress))
-    result_p = np.where(TRIGGERED[source][:, None], RESULT_P_TRIGGERED, RESULT_P_PLANNED)
-    return {
-        "entity": entity, "day": sampling.to_day(month.days[0]) + day, "seconds": seconds,
-        "lead": lead, "source": source, "result": sampling.categorical(rng, result_p),
-        "joint": rng.random(n) < joint_share(progress),
-        "partners": np.array(_partners(rng, world, entity, lead), dtype=object),
-        "remote": rng.random(n) < 0.05 + 0.15 * progress,
-        "plan": rng.integers(1, 4, n), "inspector": rng.integers(0, INSPECTORS_PER_UNIT, n),
-        "task_id": np.array([f"JC{month.yyyymm}{i:06d}" for i in range(1, n + 1)]),
+              planned: Visits, triggered: Triggered, draw_signals: bool
+              ) -> dict[str, np.ndarray]:
+    """Planned and triggered visits as one set of tasks, sorted by time and numbered."""
+    n_planned, n = len(planned.entity), len(planned.entity) + len(triggered.ref)
+    names = SOURCES[:7] if draw_signals else tuple(PLAN_KIND)
+    p = source_weights(month, progress)[[SOURCES.index(s) for s in names]]
+    p = p / p.sum()
+    source = np.r_[np.array(names, dtype=object)[rng.choice(len(names), n_planned, p=p)],
+                   triggered.source]
+    entity = np.r_[planned.entity, triggered.visits.entity]
+    lead = np.r_[planned.lead, triggered.visits.lead]
+    width = triggered.partners.shape[1]
+    partners = _partners(rng, world, _pool(world, entity), entity, lead, width)
+    given = np.r_[np.zeros(n_planned, dtype=bool), (triggered.partners >= 0).any(axis=1)]
+    partners[given] = triggered.partners[given[n_planned:]]
+    joint = _joint(rng, progress, given, n_planned)
+    scripted = np.r_[np.full(n_planned, "", dtype=object), triggered.scripted]
+    tasks = {
+        "entity": entity, "lead": lead, "source": source, "partners": partners,
+        "day": sampling.to_day(month.days[0]) + np.r_[planned.day, triggered.visits.day]
+        .astype("timedelta64[D]"),
+        "seconds": sampling.office_seconds(rng, n), "joint": joint,
+        "result": _results(rng, source, scripted), "scripted": scripted,
+        "remote": (rng.random(n) < remote_share(progress)) & _may_be_remote(source, scripted),
+        "inspector": rng.integers(0, INSPECTORS_PER_UNIT, n),
+        "trigger_ref": np.r_[np.full(n_planned, None, dtype=object), triggered.ref],
     }
+    order = np.lexsort((tasks["seconds"], tasks["day"]))
+    tasks = {k: v[order] for k, v in tasks.items()}
+    tasks["task_id"] = np.array([f"JC{month.yyyymm}{i:06d}" for i in range(1, n + 1)])
+    return tasks
 
 
-def visit_rank(owner: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """0 for an entity's first visit of the month, 1 for its second, and so on."""
-    by_owner = np.lexsort((day, owner))
-    sorted_owner = owner[by_owner]
-    is_start = np.r_[True, sorted_owner[1:] != sorted_owner[:-1]]
-    start = np.maximum.accumulate(np.where(is_start, np.arange(len(owner)), 0))
-    rank = np.empty(len(owner), dtype=np.int64)
-    rank[by_owner] = np.arange(len(owner)) - start
-    return rank
+def _joint(rng: np.random.Generator, progress: float, given: np.ndarray, n_planned: int
+           ) -> np.ndarray:
+    """Triggers naming partners are joint visits; the others are joint with the reform's
+    share, the planned ones a little less or more so that the month's share holds."""
+    share = joint_share(progress)
+    draw = rng.random(len(given))
+    triggered = given[n_planned:] | (draw[n_planned:] < share)
+    wanted = share * len(given) - triggered.sum()
+    planned_p = float(np.clip(wanted / n_planned, 0.0, 1.0)) if n_planned else 0.0
+    return np.r_[draw[:n_planned] < planned_p, triggered]
 
 
-def _partners(rng: np.random.Generator, world: World, entity: np.ndarray, lead: np.ndarray
-              ) -> list[str]:
-    """1–3 other departments that would join each visit if it is a joint one."""
-    affinity = world.departments.affinity[world.entities.industry[entity]].copy()
-    affinity[np.arange(len(lead)), lead] = 0.0
-    order = sampling.ranked(rng, affinity)
-    count = rng.choice([1, 2, 3], size=len(lead), p=[0.5, 0.33, 0.17])
-    codes = world.departments.codes
-    return [";".join(codes[j] for j in row[:c]) for row, c in zip(order.tolist(), count.tolist(),
-                                                                   strict=True)]
+def _may_be_remote(source: np.ndarray, scripted: np.ndarray) -> np.ndarray:
+    """A warning, complaint or drone finding (and a scripted story) is checked on site; a
+    planned check or a new licensee's first inspection may be a remote one (非现场)."""
+    return ~np.isin(source, SIGNALS) & (scripted == "")
 
 
-def _inspector_names(world: World, tasks: dict[str, np.ndarray]) -> list[str]:
-    """Inspectors are a stable team per (county, department): names recur across tasks."""
-    n_depts = len(world.departments.codes)
-    unit = world.entities.county[tasks["entity"]] * n_depts + tasks["lead"]
-    person = N_PEOPLE - STAFF_RESERVED + unit * INSPECTORS_PER_UNIT + tasks["inspector"]
-    return world.people.names(person)
-
-
-def _plan_ids(world: World, tasks: dict[str, np.ndarray]) -> list[str | None]:
-    county = world.entities.county[tasks["entity"]].tolist()
-    months = [d[:7].replace("-", "") for d in sampling.date_strings(tasks["day"])]
-    result: list[str | None] = []
-    for source, c, yyyymm, k in zip(tasks["source"].tolist(), county, months,
-                                    tasks["plan"].tolist(), strict=True):
-        kind = PLAN_KIND.get(SOURCES[source])
-        if kind is None:
-            result.append(None)  # triggered directly by a warning, complaint or drone
-        elif kind == "GD":
-            result.append(f"JH{yyyymm[:4]}{world.geo.county_codes[c]}GD{k:02d}")  # yearly
-        elif kind == "SJ":
-            result.append(f"JH{yyyymm}330800SJ{k:02d}")  # deployed by the city
-        else:
-            result.append(f"JH{yyyymm}{world.geo.county_codes[c]}{kind}{k:02d}")
+def _results(rng: np.random.Generator, source: np.ndarray, scripted: np.ndarray) -> np.ndarray:
+    """Result index per task: signals find more than plans, licensees less; a scripted
+    story's result is kept."""
+    signal = np.isin(source, SIGNALS)
+    p = np.where(signal[:, None], RESULT_P_TRIGGERED,
+                 np.where((source == "APPROVAL")[:, None], RESULT_P_APPROVAL, RESULT_P_PLANNED))
+    result = sampling.categorical(rng, p)
+    for k, code in enumerate(RESULTS):
+        result[scripted == code] = k
     return result
 
 
-def _state_rows(rng: np.random.Generator, world: World, tasks: dict[str, np.ndarray],
-                progress: float, end: date) -> list[Row]:
-    """The row of the inspection day, plus a later row when a rectification is verified."""
-    n = len(tasks["entity"])
-    result = tasks["result"]
+def _partners(rng: np.random.Generator, world: World, pool: EntityPool, entity: np.ndarray,
+              lead: np.ndarray, width: int) -> np.ndarray:
+    """1–3 other departments that would join each visit if it is a joint one (-1 padded)."""
+    affinity = world.departments.affinity[pool.industry[entity]].copy()
+    affinity[np.arange(len(lead)), lead] = 0.0
+    order = sampling.ranked(rng, affinity)
+    count = rng.choice([1, 2, 3], size=len(lead), p=[0.5, 0.33, 0.17])
+    partners = np.full((len(lead), width), -1, dtype=np.int64)
+    for k in range(3):
+        partners[:, k] = np.where(count > k, order[:, k], -1)
+    return partners
+
+
+def _assign_plans(world: World, rng: np.random.Generator, tasks: dict[str, np.ndarray]) -> None:
+    """The plan of each planned task (a DYNAMIC task without a running plan becomes FIXED)."""
+    register = plans.register(world)
+    kind = np.array([PLAN_KIND.get(s, -1) for s in tasks["source"].tolist()])
+    county = _pool(world, tasks["entity"]).county[tasks["entity"]]
+    plan, kind = plans.assign(register, rng, kind, county, tasks["lead"], tasks["day"])
+    tasks["source"] = np.where(kind >= 0, SOURCE_OF_KIND[np.maximum(kind, 0)], tasks["source"])
+    ids = register.plan_id
+    tasks["plan"] = np.where(plan >= 0, ids[np.maximum(plan, 0)], None).astype(object)
+
+
+def _findings(rng: np.random.Generator, result: np.ndarray) -> np.ndarray:
     rectify = result == RESULTS.index("RECTIFY")
-    findings = np.where(result == 0, 0, 1 + rng.poisson(np.where(rectify, 0.8, 1.5), n))
+    count = 1 + rng.poisson(np.where(rectify, 0.8, 1.5), len(result))
+    return np.where(result == 0, 0, count)
+
+
+def _state_rows(rng: np.random.Generator, world: World, pool: EntityPool,
+                tasks: dict[str, np.ndarray], progress: float, end: date) -> list[Row]:
+    """The row of the inspection day, plus a later row when a rectification is verified;
+    everything is drawn for every task first, so that an earlier end cuts but never shifts."""
+    n = len(tasks["entity"])
+    result, codes = tasks["result"], world.departments.codes
+    rectify = result == RESULTS.index("RECTIFY")
     allowed = rng.integers(7, 31, n)  # rectification deadline, days after the visit
     on_time = rng.random(n) < on_time_share(progress)
     delay = np.where(on_time, rng.integers(1, allowed + 1), allowed + rng.integers(1, 31, n))
     rectified_day = tasks["day"] + delay
-    coordinates = _coordinates(rng, world, tasks)
+    joint_codes = [";".join(codes[d] for d in row if d >= 0) for row in tasks["partners"].tolist()]
     first = [
         {
             "task_id": task_id, "plan_id": plan, "entity_uscc": uscc, "entity_name": name,
-            "county_code": county, "town_code": town, "dept_code": world.departments.codes[lead],
+            "county_code": county, "town_code": town, "dept_code": codes[lead],
             "joint_dept_codes": partners if joint else None, "is_joint": joint,
-            "task_source": SOURCES[source], "inspect_mode": "REMOTE" if remote else "ONSITE",
+            "task_source": source, "trigger_ref": ref,
+            "inspect_mode": "REMOTE" if remote else "ONSITE",
             "inspected_date": inspected, "result_code": RESULTS[res],
-            "finding_count": min(count, 50), "rectify_deadline": deadline if res == 1 else None,
+            "finding_count": count, "rectify_deadline": deadline if res == 1 else None,
             "rectified_date": None, "inspector_name": inspector, "latitude": lat,
             "longitude": lon, "updated_at": updated,
         }
-        for (task_id, plan, uscc, name, county, town, lead, partners, joint, source, remote,
+        for (task_id, plan, uscc, name, county, town, lead, partners, joint, source, ref, remote,
              inspected, res, count, deadline, inspector, lat, lon, updated) in zip(
-            tasks["task_id"].tolist(), _plan_ids(world, tasks),
-            world.entities.uscc[tasks["entity"]].tolist(), world.entities.names(tasks["entity"]),
-            *_places(world, tasks["entity"]), tasks["lead"].tolist(), tasks["partners"].tolist(),
-            tasks["joint"].tolist(), tasks["source"].tolist(), tasks["remote"].tolist(),
-            sampling.date_strings(tasks["day"]), result.tolist(), findings.tolist(),
-            sampling.date_strings(tasks["day"] + allowed), _inspector_names(world, tasks),
-            *coordinates, sampling.timestamp_strings(tasks["day"], tasks["seconds"]), strict=True,
+            tasks["task_id"].tolist(), tasks["plan"].tolist(),
+            pool.uscc[tasks["entity"]].tolist(), pool.names(tasks["entity"]),
+            *_places(world, pool, tasks["entity"]), tasks["lead"].tolist(), joint_codes,
+            tasks["joint"].tolist(), tasks["source"].tolist(), tasks["trigger_ref"].tolist(),
+            tasks["remote"].tolist(), sampling.date_strings(tasks["day"]), result.tolist(),
+            tasks["findings"].tolist(), sampling.date_strings(tasks["day"] + allowed),
+            _inspector_names(world, pool, tasks), *_coordinates(rng, pool, tasks),
+            sampling.timestamp_strings(tasks["day"], tasks["seconds"]), strict=True,
         )
     ]
-    seconds = sampling.office_seconds(rng, n)  # drawn for all: the end date must not shift
-    later = np.flatnonzero(rectify & (rectified_day <= sampling.to_day(end)))  # the stream
+    seconds = sampling.office_seconds(rng, n)
+    last = sampling.to_day(end)
+    later = np.flatnonzero(rectify & (rectified_day <= last))
     stamps = sampling.timestamp_strings(rectified_day[later], seconds[later])
     dates = sampling.date_strings(rectified_day[later])
     second = [{**first[i], "rectified_date": d, "updated_at": stamp}
               for i, d, stamp in zip(later.tolist(), dates, stamps, strict=True)]
-    return first + second
+    inside = (tasks["day"] <= last).tolist()
+    return [row for row, keep in zip(first, inside, strict=True) if keep] + second
 
 
-def _places(world: World, entity: np.ndarray) -> tuple[list[str], list[str]]:
-    pool, geo = world.entities, world.geo
+def _inspector_names(world: World, pool: EntityPool, tasks: dict[str, np.ndarray]) -> list[str]:
+    """Inspectors are a stable team per (county, department): names recur across tasks."""
+    n_depts = len(world.departments.codes)
+    unit = pool.county[tasks["entity"]] * n_depts + tasks["lead"]
+    person = N_PEOPLE - STAFF_RESERVED + unit * INSPECTORS_PER_UNIT + tasks["inspector"]
+    return world.people.names(person)
+
+
+def _places(world: World, pool: EntityPool, entity: np.ndarray) -> tuple[list[str], list[str]]:
+    geo = world.geo
     counties = [geo.county_codes[c] for c in pool.county[entity].tolist()]
     towns = [geo.town_codes[t] for t in pool.town[entity].tolist()]
     return counties, towns
 
 
-def _coordinates(rng: np.random.Generator, world: World, tasks: dict[str, np.ndarray]
+def _coordinates(rng: np.random.Generator, pool: EntityPool, tasks: dict[str, np.ndarray]
                  ) -> tuple[list[float | None], list[float | None]]:
     """GPS fix of an on-site visit, a few tens of metres off the entity; none when remote."""
     n = len(tasks["entity"])
-    lat = np.round(world.entities.lat[tasks["entity"]] + rng.normal(0, 0.0003, n), 6)
-    lon = np.round(world.entities.lon[tasks["entity"]] + rng.normal(0, 0.0003, n), 6)
+    lat = np.round(pool.lat[tasks["entity"]] + rng.normal(0, 0.0003, n), 6)
+    lon = np.round(pool.lon[tasks["entity"]] + rng.normal(0, 0.0003, n), 6)
     onsite = ~tasks["remote"]
     return sampling.nullable(lat.tolist(), onsite), sampling.nullable(lon.tolist(), onsite)
 
 
 def _clues(rng: np.random.Generator, tasks: dict[str, np.ndarray], end: date) -> list[Clue]:
-    """Each CLUE result is filed as a case 1–20 days after the visit (if before the end)."""
+    """Each CLUE result is filed 1–20 days after the visit (if by the end; a scripted story's
+    clue always arrives, on the last day at the latest)."""
     rows = np.flatnonzero(tasks["result"] == RESULTS.index("CLUE"))
-    filing = tasks["day"][rows] + rng.integers(1, 21, len(rows))
-    keep = filing <= sampling.to_day(end)
+    last = sampling.to_day(end)
+    filing = tasks["day"][rows] + rng.integers(*CLUE_DAYS, len(rows))
+    filing = np.where(tasks["scripted"][rows] != "", np.minimum(filing, last), filing)
+    keep = (filing <= last) & (tasks["day"][rows] <= last)
+    rows, filing = rows[keep], filing[keep]
     return [
         Clue(ref_id=task_id, entity=entity, dept=dept, found=date.fromisoformat(inspected),
              handed_over=date.fromisoformat(filed))
         for task_id, entity, dept, inspected, filed in zip(
-            tasks["task_id"][rows][keep].tolist(), tasks["entity"][rows][keep].tolist(),
-            tasks["lead"][rows][keep].tolist(), sampling.date_strings(tasks["day"][rows][keep]),
-            sampling.date_strings(filing[keep]), strict=True,
+            tasks["task_id"][rows].tolist(), tasks["entity"][rows].tolist(),
+            tasks["lead"][rows].tolist(), sampling.date_strings(tasks["day"][rows]),
+            sampling.date_strings(filing), strict=True,
         )
     ]

@@ -1,8 +1,14 @@
-"""综合查一次: the inspection system (plans, tasks and their records).
+"""综合查一次: the inspection system (plans, tasks and their records, checklist lines).
 
-The skeleton carries the task records: one row per inspection task as the system exports it
-each day. A task that is later rectified arrives again as a newer state row (higher
-``updated_at``), never as an edit of an old file.
+Three tables. ``plans`` is the plan register (检查计划): fixed yearly plans of each county and
+department, monthly 双随机 draws, city-deployed campaigns and the online dynamic plans the
+platform launches from a pattern of warnings, complaints or drone findings; a plan moves
+DRAFT → APPROVED → RUNNING → FINISHED, each state a new row. ``tasks`` carries the task
+records: one row per inspection task as the system exports it each day; a task that is later
+rectified arrives again as a newer state row (higher ``updated_at``), never as an edit of an
+old file. ``checklist_lines`` (检查表明细) are the lines of each inspection's checklist, dumped
+as Parquet by the platform's extract job: one immutable row per line, written with the task's
+inspection row.
 """
 
 from __future__ import annotations
@@ -18,11 +24,60 @@ from sources.reference import county_codes, department_codes, town_codes
 
 SYSTEM = "inspection"
 
-TASK_SOURCES = frozenset(
-    {"PLAN_FIXED", "PLAN_DYNAMIC", "RANDOM", "WARNING", "COMPLAINT", "DRONE", "SUPERIOR"}
-)
+TASK_SOURCES = frozenset({
+    "PLAN_FIXED", "PLAN_DYNAMIC", "RANDOM", "WARNING", "COMPLAINT", "DRONE", "SUPERIOR",
+    "APPROVAL",
+})
 INSPECT_MODES = frozenset({"ONSITE", "REMOTE"})
 RESULT_CODES = frozenset({"COMPLIANT", "RECTIFY", "CLUE"})
+PLAN_KINDS = frozenset({"FIXED", "DYNAMIC", "RANDOM", "SUPERIOR"})
+PLAN_TRIGGERS = frozenset({"WARNING", "COMPLAINT", "DRONE", "SUPERIOR"})
+PLAN_STATUSES = frozenset({"DRAFT", "APPROVED", "RUNNING", "FINISHED"})
+LINE_RESULTS = frozenset({"PASS", "FAIL", "NOT_APPLICABLE"})
+MAX_CHECKLIST_LINES = 12
+
+PLANS = TableContract(
+    system=SYSTEM,
+    entity="plans",
+    description="Inspection plans (检查计划), one state row per plan and day its status changed.",
+    columns=(
+        Column("plan_id", "string", "Plan number (检查计划编号)", required=True),
+        Column("plan_name", "string", "Plan title (计划名称)", required=True),
+        Column("plan_kind", "string", "Fixed, dynamic, random or superior (计划类型)",
+               required=True, codes=PLAN_KINDS),
+        Column("trigger_type", "string",
+               "What launched a dynamic plan (动态计划触发类型); empty for other kinds",
+               codes=PLAN_TRIGGERS),
+        Column("lead_dept_code", "string", "Lead department (牵头部门)", required=True,
+               codes=department_codes()),
+        Column("joint_dept_codes", "string",
+               "Other departments of the plan, ';'-separated (联合部门)"),
+        Column("item_codes", "string",
+               "Inspection items checked, ';'-separated (检查事项编码, item catalogue)",
+               required=True),
+        Column("county_code", "string", "County of the plan; empty for a city-wide plan",
+               codes=county_codes()),
+        Column("target_count", "int", "Entities the plan means to inspect (计划检查户数)",
+               required=True, minimum=1, maximum=100_000),
+        Column("window_start", "date", "First day of the plan's window (计划开始日期)",
+               required=True),
+        Column("window_end", "date", "Last day of the plan's window (计划结束日期)",
+               required=True),
+        Column("status", "string", "Status reached in this row (计划状态)", required=True,
+               codes=PLAN_STATUSES),
+        Column("approved_date", "date", "Day the plan was approved (审批日期); empty in draft"),
+        Column("updated_at", "timestamp", "Time this state of the plan was recorded",
+               required=True),
+    ),
+    key=("plan_id",),
+    version_column="updated_at",
+    date_orders=(
+        DateOrder("approved_date", "window_start"),
+        DateOrder("window_start", "window_end"),
+    ),
+    formats=("csv",),
+    rows_every_day=False,  # a register: rows on the days plans change
+)
 
 TASKS = TableContract(
     system=SYSTEM,
@@ -69,6 +124,12 @@ TASKS = TableContract(
             codes=TASK_SOURCES,
         ),
         Column(
+            "trigger_ref",
+            "string",
+            "Number of the warning, 12345 ticket, drone finding or approval that asked for "
+            "the task (触发记录编号); empty for planned and random tasks",
+        ),
+        Column(
             "inspect_mode",
             "string",
             "On-site or remote (现场/非现场)",
@@ -108,4 +169,28 @@ TASKS = TableContract(
     formats=("csv",),
 )
 
-CONTRACTS = (TASKS,)
+CHECKLIST_LINES = TableContract(
+    system=SYSTEM,
+    entity="checklist_lines",
+    description="Checklist lines of inspections (检查表明细), one immutable row per line.",
+    columns=(
+        Column("task_id", "string", "Task the checklist belongs to (检查任务编号)",
+               required=True),
+        Column("line_no", "int", "Line number within the checklist, from 1 (序号)",
+               required=True, minimum=1, maximum=MAX_CHECKLIST_LINES),
+        Column("item_code", "string", "Inspection item the line checks (检查事项编码)",
+               required=True),
+        Column("check_point", "string", "What was checked (检查要点)", required=True),
+        Column("line_result", "string", "Passed, failed or not applicable (检查结论)",
+               required=True, codes=LINE_RESULTS),
+        Column("finding_text", "string", "Problem found (问题描述); empty unless failed"),
+        Column("updated_at", "timestamp", "Time the inspection was recorded", required=True),
+    ),
+    key=("task_id", "line_no"),
+    formats=("parquet",),
+)
+
+# Tables the simulator writes from row dicts, and from typed polars frames (``frames``).
+ROW_CONTRACTS = (PLANS, TASKS)
+FRAME_CONTRACTS = (CHECKLIST_LINES,)
+CONTRACTS = (TASKS, PLANS, CHECKLIST_LINES)
