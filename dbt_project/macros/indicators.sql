@@ -11,7 +11,9 @@
     {{ return(['fct_inspection_tasks', 'fct_cases', 'fct_entity_inspection_months',
                'fct_complaint_tickets', 'fct_drone_findings', 'fct_force_team_months',
                'fct_force_squad_months', 'fct_force_staff_months', 'fct_item_months',
-               'fct_drone_fleet_months']) }}
+               'fct_drone_fleet_months', 'fct_approvals', 'fct_supervision_claims',
+               'fct_warnings', 'fct_clues', 'fct_oversight_reviews', 'fct_file_audits',
+               'fct_oversight_flags', 'fct_plan_months']) }}
 {%- endmacro %}
 
 {% macro indicator_catalog_rows() -%}

@@ -27,6 +27,12 @@ final as (
         closed_date,
         decision_type,
         coalesce(fine_amount, 0) as fine_amount,
+        item_code,
+        review_tier,
+        fine_paid,
+        paid_date,
+        extended,
+        team_code,
         updated_at,
         _partition_date as landed_date
     from latest

@@ -20,6 +20,7 @@ final as (
         joint_dept_codes as joint_department_codes,
         is_joint,
         task_source,
+        trigger_ref,
         inspect_mode,
         inspected_date,
         result_code,

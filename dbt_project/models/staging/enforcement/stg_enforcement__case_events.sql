@@ -1,0 +1,25 @@
+with
+
+source as (
+    select * from {{ source('enforcement', 'case_events') }}
+),
+
+latest as (
+    {{ latest_state('source', 'case_no, seq', '_partition_date') }}
+),
+
+final as (
+    select
+        case_no,
+        seq,
+        stage,
+        event_at,
+        dept_code as department_code,
+        handler_post,
+        note,
+        updated_at,
+        _partition_date as landed_date
+    from latest
+)
+
+select * from final
