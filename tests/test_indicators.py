@@ -121,6 +121,63 @@ ORACLES: dict[str, tuple[str, str, Callable[[], pl.Expr]]] = {
         lambda: pl.col("patrol_area_km2").filter(
             (pl.col("asset_kind") == "DOCK") & pl.col("is_in_service")).sum(),
     ),
+    "SUP_PLANS_LAUNCHED": (
+        "fct_plan_months", "as_of_date",
+        lambda: ((pl.col("plan_kind") == "DYNAMIC") & pl.col("is_launched")).sum()
+        .cast(pl.Float64),
+    ),
+    # the closed loop
+    "LOOP_CLOSED_RATE": ("fct_entity_loop", "origin_date",
+                         lambda: (~pl.col("is_open")).cast(pl.Float64).mean()),
+    "LOOP_FIRST_INSPECTION_ON_TIME": (
+        "fct_entity_loop", "due_date",
+        lambda: (pl.col("first_inspected_date") <= pl.col("due_date")).fill_null(False)
+        .filter(pl.col("origin_type") == "APPROVAL").cast(pl.Float64).mean(),
+    ),
+    # approvals and the supervisor claim
+    "APR_APPLICATIONS": ("fct_approvals", "applied_date", lambda: pl.len().cast(pl.Float64)),
+    "APR_DECIDED_ON_TIME": (
+        "fct_approvals", "decided_date",
+        lambda: pl.col("is_decided_on_time").filter(pl.col("decided_at").is_not_null())
+        .cast(pl.Float64).mean(),
+    ),
+    "APR_ONLINE_SHARE": ("fct_approvals", "applied_date",
+                         lambda: pl.col("is_online").cast(pl.Float64).mean()),
+    "APR_CLAIMED_ON_TIME": ("fct_supervision_claims", "pushed_date",
+                            lambda: pl.col("is_claimed_on_time").cast(pl.Float64).mean()),
+    # early warnings
+    "WARN_RAISED": ("fct_warnings", "raised_date", lambda: pl.len().cast(pl.Float64)),
+    "WARN_HANDLED_RATE": ("fct_warnings", "raised_date",
+                          lambda: pl.col("is_handled").cast(pl.Float64).mean()),
+    "WARN_MEAN_DISPATCH_MINUTES": (
+        "fct_warnings", "raised_date",
+        lambda: pl.col("minutes_to_dispatch").filter(pl.col("dispatched_at").is_not_null()).mean(),
+    ),
+    "WARN_FALSE_ALARM_RATE": (
+        "fct_warnings", "raised_date",
+        lambda: pl.col("is_false_alarm").filter(pl.col("is_handled")).cast(pl.Float64).mean(),
+    ),
+    # clue centre
+    "CLUE_RECEIVED": ("fct_clues", "received_date", lambda: pl.len().cast(pl.Float64)),
+    "CLUE_FILED_RATE": (
+        "fct_clues", "assessed_date",
+        lambda: pl.col("is_filed").filter(pl.col("is_assessed")).cast(pl.Float64).mean(),
+    ),
+    "CLUE_MEAN_ASSESS_DAYS": (
+        "fct_clues", "assessed_date",
+        lambda: pl.col("days_to_assessment").filter(pl.col("is_assessed")).cast(pl.Float64)
+        .mean(),
+    ),
+    # oversight
+    "OVS_REVIEWS_FILED": ("fct_oversight_reviews", "filed_date",
+                          lambda: pl.len().cast(pl.Float64)),
+    "OVS_OVERTURN_RATE": ("fct_oversight_reviews", "decided_date",
+                          lambda: pl.col("is_overturned").cast(pl.Float64).mean()),
+    "OVS_AUDIT_PASS_RATE": ("fct_file_audits", "audit_date",
+                            lambda: pl.col("is_passed").cast(pl.Float64).mean()),
+    "OVS_FLAGS_RECTIFIED_ON_TIME": ("fct_oversight_flags", "rectify_deadline",
+                                    lambda: pl.col("is_rectified_on_time").cast(pl.Float64)
+                                    .mean()),
     "DRONE_WATERLOGGING_POINTS": (
         "fct_drone_findings", "detected_date",
         lambda: ((pl.col("finding_class") == "WATERLOGGING") & pl.col("is_confirmed")).sum()
@@ -179,6 +236,20 @@ def test_every_catalogued_category_has_an_oracle(published_data_dir: Path) -> No
             row[0] for row in con.execute("select category_code from indicators.catalog").fetchall()
         }
     assert codes == set(ORACLES)
+
+
+def test_department_slices_only_where_the_fact_has_departments(
+    published_data_dir: Path,
+) -> None:
+    """A category sliced by department needs a department_code column in its fact."""
+    with snapshot(published_data_dir) as con:
+        missing = con.execute(
+            """select category_code, fact_model from indicators.catalog
+               where slice_by_department and fact_model not in (
+                   select table_name from information_schema.columns
+                   where table_schema = 'marts' and column_name = 'department_code')"""
+        ).fetchall()
+    assert missing == []
 
 
 def test_every_category_has_values_and_every_value_a_category(published_data_dir: Path) -> None:
@@ -323,3 +394,4 @@ def test_seed_figures_are_reproduced_by_computation(published_data_dir: Path) ->
         assert at("DRONE_DEPLOYED") == 23
         assert abs(at("DRONE_COVERAGE_KM2") - 700) <= 35
         assert at("DRONE_WATERLOGGING_POINTS", "2022-06-20", "day") == 84
+        assert at("SUP_PLANS_LAUNCHED") >= 170

@@ -13,7 +13,7 @@
                'fct_force_squad_months', 'fct_force_staff_months', 'fct_item_months',
                'fct_drone_fleet_months', 'fct_approvals', 'fct_supervision_claims',
                'fct_warnings', 'fct_clues', 'fct_oversight_reviews', 'fct_file_audits',
-               'fct_oversight_flags', 'fct_plan_months']) }}
+               'fct_oversight_flags', 'fct_plan_months', 'fct_entity_loop']) }}
 {%- endmacro %}
 
 {% macro indicator_catalog_rows() -%}

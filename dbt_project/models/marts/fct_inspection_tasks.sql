@@ -15,6 +15,7 @@ final as (
         joint_department_codes,
         is_joint,
         task_source,
+        trigger_ref,
         inspect_mode,
         inspected_date,
         result_code,

@@ -1,0 +1,6 @@
+-- A loop's stages cannot precede its start, and a case cannot precede its clue.
+select loop_id
+from {{ ref('fct_entity_loop') }}
+where first_inspected_date < origin_date
+   or (case_filed_date < clue_received_date and clue_assessment = 'FILED')
+   or case_decided_date < case_filed_date
