@@ -66,8 +66,7 @@ cockpit: $(STAMP)
 		--server.headless true --browser.gatherUsageStats false
 
 dagster: $(STAMP)
-	@mkdir -p "$(DAGSTER_HOME)"
-	@[ -f "$(DAGSTER_HOME)/dagster.yaml" ] || cp pipelines/dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
+	@$(PY) -m pipelines.instance "$(DAGSTER_HOME)"
 	$(VENV)/bin/dagster dev -w workspace.yaml -h $(HOST) -p 3000
 
 test: setup

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dagster as dg
 
+from pipelines.instance import write_instance_config
 from pipelines.loading import landed_days
-from sources.config import REPO_ROOT, DataPaths
+from sources.config import DataPaths
 from sources.registry import CONTRACTS
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
-INSTANCE_TEMPLATE = REPO_ROOT / "pipelines" / "dagster.yaml"
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,7 @@ class BuildResult:
 def prepare_instance(paths: DataPaths) -> dg.DagsterInstance:
     """A persistent Dagster instance in the data directory, configured from the repo."""
     paths.ensure()
-    config = paths.dagster_home / "dagster.yaml"
-    if not config.exists():
-        shutil.copyfile(INSTANCE_TEMPLATE, config)
+    write_instance_config(paths.dagster_home)
     os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
     return dg.DagsterInstance.get()
 
