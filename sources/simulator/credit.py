@@ -56,27 +56,33 @@ INSPECTION_FACTOR = np.array([0.3, 1.0, 2.0, 4.0])
 # --- the latent score ------------------------------------------------------------------------
 
 
-_LOST: dict[tuple[int, int], tuple[int, np.ndarray]] = {}  # (seed, pool) -> (label, points)
+_LOST: dict[tuple[int, int], dict[int, np.ndarray]] = {}  # (seed, pool) -> label -> points
+_KEPT_MONTHS = 3  # a run asks for this month (ratings) and the last (inspection weights)
 
 
 def lost_points(world: World, label: int) -> np.ndarray:
     """Points each entity has lost to penalties and failed inspections by the month's end.
 
-    Carried month by month from ``market.HISTORY_START``; the latest month is kept, so a run
-    that rates its months in order does one step per month.
+    Carried month by month from ``market.HISTORY_START``; the last few months are kept, so a
+    run that rates its months in order (and weighs inspection by the month before) does one
+    step per month instead of replaying the history from the start.
     """
     reg = market.register(world)
     first = market.month_label(market.HISTORY_START)
-    key = (world.seed, len(world.entities))
-    done, points = _LOST.get(key, (first - 1, np.zeros(len(reg))))
-    if done > label:
-        done, points = first - 1, np.zeros(len(reg))
+    kept = _LOST.setdefault((world.seed, len(world.entities)), {})
+    if label in kept:
+        return kept[label]
+    earlier = [done for done in kept if done < label]
+    done = max(earlier) if earlier else first - 1
+    points = kept[done] if earlier else np.zeros(len(reg))
     rates = _event_rates(world)
     for step in range(done + 1, label + 1):
         points = _step(world.rng(Stream.CREDIT, step, 1), points, rates,
                        reg.status_at_month_end(step))
-    points.setflags(write=False)  # kept for the next month: callers must not change it
-    _LOST[key] = (label, points)
+    points.setflags(write=False)  # kept for later months: callers must not change it
+    kept[label] = points
+    for old in sorted(kept)[:-_KEPT_MONTHS]:
+        del kept[old]
     return points
 
 
