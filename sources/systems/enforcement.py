@@ -86,6 +86,7 @@ CLUES = TableContract(
     ),
     key=("clue_id",),
     version_column="updated_at",
+    rows_every_day=False,  # clue handovers pause on quiet days
     date_orders=(DateOrder("received_at", "assessed_at"),),
     formats=("csv",),
 )

@@ -70,6 +70,7 @@ REVIEWS = TableContract(
     ),
     key=("review_id",),
     version_column="updated_at",
+    rows_every_day=False,  # a few reviews a week
     date_orders=(DateOrder("filed_date", "decided_date"),),
     formats=("csv",),
 )
@@ -95,6 +96,7 @@ FILE_AUDITS = TableContract(
     ),
     key=("audit_id",),
     version_column="updated_at",
+    rows_every_day=False,  # audits come in quarterly batches
     formats=("csv",),
 )
 
@@ -122,6 +124,7 @@ FLAGS = TableContract(
     ),
     key=("flag_id",),
     version_column="updated_at",
+    rows_every_day=False,  # flags arrive when records go overdue
     date_orders=(
         DateOrder("raised_date", "rectify_deadline"),
         DateOrder("raised_date", "rectified_date"),

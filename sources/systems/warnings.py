@@ -150,6 +150,7 @@ ALERTS = TableContract(
     ),
     key=("warning_id",),
     version_column="updated_at",
+    rows_every_day=False,  # a quiet day raises no warning in a small run
     date_orders=(
         DateOrder("raised_at", "dispatched_at"),
         DateOrder("dispatched_at", "handled_at"),
