@@ -17,7 +17,7 @@ from pipelines.loading import TableLoad, read_range, write_range
 from pipelines.partitions import daily_partitions
 from pipelines.resources import Warehouse
 from quality.runner import SuiteOutcome, record_outcome, run_suite
-from quality.suites import contract_suite
+from quality.suites import MIN_ROWS_FOR_SHARE, contract_suite
 from sources.contracts import TableContract
 from sources.registry import CONTRACTS
 
@@ -72,6 +72,9 @@ def batch_frame(load: TableLoad) -> pl.DataFrame:
             "landed": [landed],
             "quarantined": [quarantined],
             "quarantine_share": [quarantined / landed if landed else 0.0],
+            # judged against at least MIN_ROWS_FOR_SHARE rows: one defect in a three-row
+            # holiday export is chance, not a broken feed
+            "quarantine_share_judged": [quarantined / max(landed, MIN_ROWS_FOR_SHARE)],
         }
     )
 
