@@ -6,6 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SCALE ?= demo
+STAGES ?= generation,bare,build
 PORT ?= 8501
 HOST ?= 127.0.0.1
 
@@ -27,7 +28,7 @@ help:
 	@echo "make build    generate the scenario if the landing zone is empty, build, publish"
 	@echo "make cockpit  serve the cockpit on http://$(HOST):$(PORT)"
 	@echo "make dagster  serve the Dagster UI on http://$(HOST):3000"
-	@echo "make bench    time generation and the build at SCALE=$(SCALE)"
+	@echo "make bench    time generation, bare load and build at SCALE=$(SCALE) (STAGES=...)"
 	@echo "make lint     ruff"
 	@echo "Data directory: $(COCKPIT_DATA_DIR)"
 
@@ -76,7 +77,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 bench: setup
-	$(PY) -m pipelines.bench --scale $(SCALE)
+	$(PY) -m pipelines.bench --scale $(SCALE) --stages $(STAGES)
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs .pytest_cache test-artifacts

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import resource
 import subprocess
@@ -59,9 +60,11 @@ def bare_load(landing: Path) -> Stage:
             if not files or suffix not in readers:
                 continue
             # no validation at all: unreadable lines are skipped, everything else is text
-            options = ", ignore_errors = true" + (
-                ", all_varchar = true" if suffix == ".csv" else ", format = 'newline_delimited'"
-            )
+            options = {
+                ".csv": ", ignore_errors = true, all_varchar = true",
+                ".jsonl": ", ignore_errors = true, format = 'newline_delimited'",
+                ".parquet": "",
+            }[suffix]
             con.execute(
                 f"create table {system}_{stem} as select * from "
                 f"{readers[suffix]}(?{options}, union_by_name = true)",
@@ -90,7 +93,7 @@ def report(scale: str, stages: list[Stage], records: str) -> str:
         "|---|---:|---:|---:|",
         *(f"| {s.name} | {s.wall_s:.1f} | {s.cpu_s:.1f} | {s.peak_rss_mib:.0f} |" for s in stages),
         "",
-        f"Records generated: {records}",
+        records,
     ]
     bare = next((s for s in stages if s.name.startswith("bare")), None)
     build = next((s for s in stages if s.name.startswith("full build")), None)
@@ -99,17 +102,38 @@ def report(scale: str, stages: list[Stage], records: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def records_table(manifest: Path) -> str:
+    """Records and exported rows per table from the generator's manifest, with the totals."""
+    if not manifest.exists():
+        return "Records generated: no manifest (generation not run in this benchmark)."
+    written = json.loads(manifest.read_text(encoding="utf-8"))
+    records, rows = written["records"], written["rows"]
+    lines = ["| table | records | rows exported |", "|---|---:|---:|"]
+    lines += [f"| {t} | {records.get(t, 0):,} | {rows[t]:,} |" for t in sorted(rows)]
+    lines.append(f"| **total** | **{sum(records.values()):,}** | **{sum(rows.values()):,}** |")
+    return "\n".join(lines)
+
+
+STAGES = ("generation", "bare", "build")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.bench", description=__doc__)
     parser.add_argument("--scale", default="demo", choices=["demo", "full"])
     parser.add_argument("--data-dir", help="scratch data directory (default: a temporary one)")
+    parser.add_argument("--stages", default=",".join(STAGES),
+                        help="comma-separated subset of generation,bare,build (default: all)")
     args = parser.parse_args(argv)
+    wanted = set(args.stages.split(","))
+    if not wanted <= set(STAGES):
+        parser.error(f"--stages takes a subset of {','.join(STAGES)}")
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         paths = data_paths(args.data_dir or scratch).ensure()
         env = {**os.environ, "COCKPIT_DATA_DIR": str(paths.root)}
         python = sys.executable
-        stages = [
-            run_stage(
+        stages = []
+        if "generation" in wanted:
+            stages.append(run_stage(
                 "generation",
                 [
                     python,
@@ -122,17 +146,17 @@ def main(argv: list[str] | None = None) -> int:
                     str(paths.landing),
                 ],
                 env,
-            ),
-        ]
-        stages.append(bare_load(paths.landing))
-        stages.append(
-            run_stage(
-                "full build (ingest → dbt → publish)", [python, "-m", "pipelines", "build"], env
+            ))
+        if "bare" in wanted:
+            stages.append(bare_load(paths.landing))
+        if "build" in wanted:
+            stages.append(
+                run_stage(
+                    "full build (ingest → dbt → publish)", [python, "-m", "pipelines", "build"],
+                    env,
+                )
             )
-        )
-        manifest = paths.root / "simulator" / "manifest.json"
-        records = manifest.read_text(encoding="utf-8") if manifest.exists() else "see generator"
-        text = report(args.scale, stages, " ".join(records.split())[:400])
+        text = report(args.scale, stages, records_table(paths.root / "simulator" / "manifest.json"))
     print(text)
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.write(text)
