@@ -25,8 +25,13 @@ from cockpit.views import PAGES  # noqa: E402
 
 
 def _language_toggle() -> Lang:
-    """Sidebar switch between Chinese (default) and English, kept in session state."""
-    st.session_state.setdefault(SESSION_KEY, "zh")
+    """Sidebar switch between Chinese (default) and English, kept in session state.
+
+    A link may carry ``?lang=en`` so an English reader can be sent straight to a page; it only
+    seeds the session's first run, after which the toggle decides.
+    """
+    requested = st.query_params.get(SESSION_KEY)
+    st.session_state.setdefault(SESSION_KEY, requested if requested in LANGS else "zh")
     st.sidebar.radio(
         t("app.language"),
         LANGS,
@@ -38,18 +43,19 @@ def _language_toggle() -> Lang:
 
 
 def _navigation(lang: Lang) -> StreamlitPage:
-    """One st.Page per registered cockpit; titles follow the language, URLs do not."""
-    pages = [
-        st.Page(
+    """One st.Page per registered cockpit, grouped by the stage of the chain they serve;
+    titles follow the language, URLs do not."""
+    groups: dict[str, list[StreamlitPage]] = {}
+    for index, spec in enumerate(PAGES):
+        page = st.Page(
             spec.render,
             title=t(spec.title_key, lang),
             icon=spec.icon,
             url_path=spec.url_path,
             default=index == 0,
         )
-        for index, spec in enumerate(PAGES)
-    ]
-    return st.navigation(pages, position="sidebar")
+        groups.setdefault(t(spec.section_key, lang), []).append(page)
+    return st.navigation(groups, position="sidebar", expanded=True)
 
 
 def _snapshot_message(error: data.SnapshotUnavailable, lang: Lang) -> None:

@@ -18,6 +18,7 @@ from cockpit import theme
 from cockpit.data import BuildInfo
 from cockpit.formatting import (
     display_scale,
+    format_change,
     format_delta,
     format_number,
     format_score,
@@ -40,6 +41,8 @@ class TileData:
     current: pd.Series | None
     previous_value: float | None
     history: pd.DataFrame  # period_start, value, target (oldest first, already windowed)
+    prior_year_value: float | None = None  # same month a year earlier
+    scope_note: str | None = None  # set when the figure is read at a wider slice than chosen
 
 
 def unit_of(category: pd.Series, lang: Lang) -> str:
@@ -109,9 +112,18 @@ def _tile_sub_html(tile: TileData, target: object, unit: str, lang: Lang) -> str
     parts = [format_target(target, measure, unit, direction, lang)]
     if tile.current is None or is_missing(tile.current["value"]):
         parts.append(t("tile.no_data", lang))
-    elif not is_missing(tile.current["score"]):
-        parts.append(f"{t('tile.score', lang)} {format_score(tile.current['score'])}")
-    return f'<p class="ck-sub">{html.escape(" · ".join(parts))}</p>'
+    else:
+        if not is_missing(tile.current["score"]):
+            parts.append(f"{t('tile.score', lang)} {format_score(tile.current['score'])}")
+        yoy = format_change(tile.current["value"], tile.prior_year_value, measure, lang)
+        if yoy:
+            parts.append(f"{t('tile.yoy', lang)} {yoy}")
+    note = (
+        f'<br><span class="ck-scope">{html.escape(tile.scope_note)}</span>'
+        if tile.scope_note
+        else ""
+    )
+    return f'<p class="ck-sub">{html.escape(" · ".join(parts))}{note}</p>'
 
 
 def trend_figure(history: pd.DataFrame, measure: str, unit: str, lang: Lang) -> go.Figure:

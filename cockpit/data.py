@@ -9,12 +9,16 @@ Why it looks like this:
   size). A swap gives a new inode, hence a new key, hence fresh data on the next rerun,
   with no TTL to tune. The identity is re-checked after each query so a swap *during* a query
   can never cache the new file's rows under the old file's key.
-* SQL text is constant; user choices travel only as bound parameters.
+* SQL text is constant; user choices travel only as bound parameters. Page queries live in
+  ``cockpit/queries/`` but reach the file only through :func:`query` below; they bind named
+  parameters (``$county``) so one scope clause can be reused without counting ``?``.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,7 +31,9 @@ import streamlit as st
 CITY_CODE = "330800"
 ALL_DEPARTMENTS = "ALL"
 _SWAP_RETRIES = 3
-_CACHE_ENTRIES = 256
+_NAMED_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+Params = tuple[object, ...] | Mapping[str, object]
+_CACHE_ENTRIES = 1024  # 16 pages × ~20 queries × a few filter choices
 
 
 class SnapshotUnavailable(RuntimeError):
@@ -96,11 +102,12 @@ def snapshot_available() -> bool:
 
 
 @st.cache_data(max_entries=_CACHE_ENTRIES, show_spinner=False)
-def _cached_query(snapshot: SnapshotId, sql: str, params: tuple[object, ...]) -> pd.DataFrame:
+def _cached_query(snapshot: SnapshotId, sql: str, params: Params) -> pd.DataFrame:
     """Run one constant query against one specific file version."""
     con = duckdb.connect(snapshot.path, read_only=True)
     try:
-        frame = con.execute(sql, list(params)).df()
+        bound = dict(params) if isinstance(params, Mapping) else list(params)
+        frame = con.execute(sql, bound).df()
     finally:
         con.close()
     if _identity(Path(snapshot.path)) != snapshot:
@@ -108,8 +115,20 @@ def _cached_query(snapshot: SnapshotId, sql: str, params: tuple[object, ...]) ->
     return frame
 
 
-def query(sql: str, params: tuple[object, ...] = ()) -> pd.DataFrame:
-    """Query the current snapshot (cached per file version); retry if it is swapped mid-way."""
+def _only_used(sql: str, params: Params) -> Params:
+    """DuckDB rejects named parameters the text does not use; a shared scope offers more."""
+    if not isinstance(params, Mapping):
+        return params
+    used = set(_NAMED_PARAM.findall(sql))
+    return {name: value for name, value in params.items() if name in used}
+
+
+def query(sql: str, params: Params = ()) -> pd.DataFrame:
+    """Query the current snapshot (cached per file version); retry if it is swapped mid-way.
+
+    ``params`` is a tuple for ``?`` placeholders or a mapping for ``$name`` placeholders.
+    """
+    params = _only_used(sql, params)
     for _ in range(_SWAP_RETRIES):
         snapshot = snapshot_identity()
         try:
@@ -149,14 +168,6 @@ where period_grain = ? and geo_level = ? and geo_code = ? and department_code = 
 order by category_code
 """
 
-_TRENDS_SQL = """
-select category_code, period_start, value, target, score, status
-from indicators.values
-where period_grain = ? and geo_code = ? and department_code = ?
-  and (? is null or category_code = ?)
-order by category_code, period_start
-"""
-
 _GEOGRAPHY_SQL = """
 select geo_code, geo_level, parent_code, name_zh, name_en from marts.dim_geography
 where (? is null or geo_level = ?) order by geo_level, geo_code
@@ -171,6 +182,48 @@ order by d.department_code
 
 _BUILD_INFO_SQL = """
 select published_at, data_as_of, git_commit, scenario from meta.build_info limit 1
+"""
+
+
+_SLICE_VALUES_SQL = """
+select category_code, geo_level, geo_code, department_code, period_start, value, numerator,
+       denominator, target, score, status
+from indicators.values
+where period_grain = $grain and period_start = $period
+  and list_contains($geos, geo_code) and list_contains($departments, department_code)
+"""
+
+_SLICE_TRENDS_SQL = """
+select category_code, geo_code, department_code, period_start, value, target, score, status
+from indicators.values
+where period_grain = $grain and period_start <= $period
+  and list_contains($geos, geo_code) and list_contains($departments, department_code)
+order by category_code, geo_code, department_code, period_start
+"""
+
+# Which levels and whether per-department slices exist, per category: a tile whose category is
+# not computed for a town (teams sit at county level) falls back to the nearest level that is.
+_CATEGORY_LEVELS_SQL = """
+select category_code, geo_level, bool_or(department_code <> 'ALL') as has_departments
+from indicators.values where period_grain = $grain
+group by category_code, geo_level
+"""
+
+# A league table: every place under one parent (counties of the city, towns of a county) for
+# one period; a category that does not slice by department is read at 'ALL'.
+_LEAGUE_SQL = """
+select v.geo_code, v.category_code, v.value, v.target, v.score, v.status
+from indicators.values v
+join marts.dim_geography g on g.geo_code = v.geo_code
+where v.period_grain = $grain and v.period_start = $period and v.geo_level = $level
+  and ($parent::varchar is null or g.parent_code = $parent)
+  and v.department_code = case when list_contains($by_department, v.category_code)
+                               then $department else 'ALL' end
+"""
+
+_COLUMNS_SQL = """
+select table_schema, table_name, column_name, data_type from information_schema.columns
+order by table_schema, table_name, ordinal_position
 """
 
 
@@ -196,26 +249,6 @@ def load_latest_values(
     up to the data's as-of day (the same default the period picker offers first)."""
     params = (period_grain, geo_level, geo_code, department_code, period_start, period_grain)
     return query(_VALUES_SQL, params)
-
-
-def load_trend(
-    category_code: str,
-    geo_code: str = CITY_CODE,
-    department_code: str = ALL_DEPARTMENTS,
-    period_grain: str = "month",
-) -> pd.DataFrame:
-    """The full history of one category for one slice, oldest first."""
-    params = (period_grain, geo_code, department_code, category_code, category_code)
-    return query(_TRENDS_SQL, params)
-
-
-def load_trends(
-    geo_code: str = CITY_CODE,
-    department_code: str = ALL_DEPARTMENTS,
-    period_grain: str = "month",
-) -> pd.DataFrame:
-    """The history of every category for one slice in one query (a grid of tiles needs all)."""
-    return query(_TRENDS_SQL, (period_grain, geo_code, department_code, None, None))
 
 
 def load_geographies(geo_level: str | None = None) -> pd.DataFrame:
@@ -259,3 +292,63 @@ def _as_date(value: object) -> date:
     if isinstance(value, date):
         return value
     return pd.Timestamp(value).date()
+
+
+def load_slice_values(
+    period: date, geos: list[str], departments: list[str], period_grain: str = "month"
+) -> pd.DataFrame:
+    """Values of every category at one period for a few places and departments at once
+    (the chosen slice and the fallbacks a tile may need)."""
+    params = {"grain": period_grain, "period": period, "geos": geos, "departments": departments}
+    return query(_SLICE_VALUES_SQL, params)
+
+
+def load_slice_trends(
+    period: date, geos: list[str], departments: list[str], period_grain: str = "month"
+) -> pd.DataFrame:
+    """History up to ``period`` for the same places and departments, oldest first."""
+    params = {"grain": period_grain, "period": period, "geos": geos, "departments": departments}
+    return query(_SLICE_TRENDS_SQL, params)
+
+
+def load_category_levels(period_grain: str = "month") -> pd.DataFrame:
+    """The geographic levels each category is computed at (and whether by department)."""
+    return query(_CATEGORY_LEVELS_SQL, {"grain": period_grain})
+
+
+def load_league(
+    period: date,
+    level: str,
+    parent: str | None,
+    department: str = ALL_DEPARTMENTS,
+    by_department: list[str] | None = None,
+    period_grain: str = "month",
+) -> pd.DataFrame:
+    """Every place at ``level`` (under ``parent``) for one period, for league tables."""
+    params = {
+        "grain": period_grain,
+        "period": period,
+        "level": level,
+        "parent": parent,
+        "department": department,
+        "by_department": by_department or [],
+    }
+    return query(_LEAGUE_SQL, params)
+
+
+def load_columns() -> pd.DataFrame:
+    """Every table and column in the snapshot; pages check a mart exists before using it."""
+    return query(_COLUMNS_SQL)
+
+
+def table_columns(schema: str, table: str) -> list[str]:
+    """Columns of one table, in order; empty when the table is not in this snapshot."""
+    frame = load_columns()
+    hit = frame[(frame["table_schema"] == schema) & (frame["table_name"] == table)]
+    return hit["column_name"].tolist()
+
+
+def has_columns(schema: str, table: str, columns: tuple[str, ...] = ()) -> bool:
+    """True when the table exists and has every named column."""
+    present = set(table_columns(schema, table))
+    return bool(present) and set(columns) <= present

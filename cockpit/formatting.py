@@ -11,6 +11,7 @@ import math
 from cockpit.i18n import Lang, t
 
 MISSING = "—"
+COUNT_MEASURES = frozenset({"count", "distinct_count"})
 
 
 def is_missing(value: object) -> bool:
@@ -27,7 +28,7 @@ def decimals_for(measure: str, value: float) -> int:
     """How many decimals make a value readable without pretending to false precision."""
     if measure == "ratio":
         return 1
-    if measure == "count":
+    if measure in COUNT_MEASURES:
         return 0 if float(value).is_integer() else 1
     magnitude = abs(value)
     if magnitude < 10:
@@ -63,18 +64,22 @@ def format_target(
     return f"{t('tile.target', lang)} {sign}{format_value(target, measure, unit)}"
 
 
-def format_delta(current: object, previous: object, measure: str, lang: Lang) -> str | None:
-    """Change since the previous period; ratios in percentage points, None when unknown."""
-    if is_missing(current) or is_missing(previous):
+def format_change(current: object, before: object, measure: str, lang: Lang) -> str | None:
+    """Signed change between two values; ratios in percentage points, None when unknown."""
+    if is_missing(current) or is_missing(before):
         return None
-    change = (float(current) - float(previous)) * display_scale(measure)  # type: ignore[arg-type]
-    digits = decimals_for(measure if measure != "count" else "mean", change)
-    if measure == "count" and float(change).is_integer():
+    change = (float(current) - float(before)) * display_scale(measure)  # type: ignore[arg-type]
+    digits = decimals_for("mean" if measure in COUNT_MEASURES else measure, change)
+    if measure in COUNT_MEASURES and float(change).is_integer():
         digits = 0
     text = f"{change:+,.{digits}f}"
-    if measure == "ratio":
-        text += t("tile.pp", lang)
-    return f"{text} {t('tile.vs_prev', lang)}"
+    return text + t("tile.pp", lang) if measure == "ratio" else text
+
+
+def format_delta(current: object, previous: object, measure: str, lang: Lang) -> str | None:
+    """Change since the previous period, labelled for the tile's delta line."""
+    text = format_change(current, previous, measure, lang)
+    return None if text is None else f"{text} {t('tile.vs_prev', lang)}"
 
 
 def format_score(score: object) -> str:

@@ -10,6 +10,9 @@ from typing import Literal
 
 import streamlit as st
 
+from cockpit.i18n_codes import CODE_LABELS
+from cockpit.i18n_pages import PAGE_STRINGS
+
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 LANG_LABELS: dict[Lang, str] = {"zh": "中文", "en": "English"}
@@ -18,12 +21,6 @@ SESSION_KEY = "lang"
 STRINGS: dict[str, dict[Lang, str]] = {
     "app.title": {"zh": "衢州市大综合一体化驾驶舱", "en": "Quzhou Integrated Enforcement Cockpit"},
     "app.language": {"zh": "语言 / Language", "en": "Language / 语言"},
-    "page.overview": {"zh": "总览", "en": "Overview"},
-    "overview.title": {"zh": "全市总览", "en": "City overview"},
-    "overview.subtitle": {
-        "zh": "大综合一体化行政执法改革 · 核心指标对标",
-        "en": "Integrated administrative enforcement reform · key indicators against target",
-    },
     "filter.period": {"zh": "统计月份", "en": "Month"},
     "filter.county": {"zh": "区域", "en": "Area"},
     "filter.department": {"zh": "部门", "en": "Department"},
@@ -72,6 +69,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "measure.ratio": {"zh": "比率（分子 ÷ 分母）", "en": "Ratio (numerator ÷ denominator)"},
     "measure.mean": {"zh": "平均值", "en": "Mean"},
     "measure.sum": {"zh": "合计", "en": "Sum"},
+    "measure.distinct_count": {"zh": "去重计数", "en": "Distinct count"},
     "chart.actual": {"zh": "实际值", "en": "Actual"},
     "chart.target": {"zh": "目标", "en": "Target"},
     "empty.no_categories": {
@@ -102,7 +100,17 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "month.format": {"zh": "{y}年{m}月", "en": "{mon} {y}"},
 }
 
+STRINGS.update({key: {"zh": zh, "en": en} for key, (zh, en) in PAGE_STRINGS.items()})
+
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def register(strings: dict[str, tuple[str, str]]) -> None:
+    """Add a page's own ``(Chinese, English)`` strings; keys must not clash with others."""
+    clashes = set(strings) & set(STRINGS)
+    if clashes:
+        raise ValueError(f"duplicate UI string keys: {sorted(clashes)}")
+    STRINGS.update({key: {"zh": zh, "en": en} for key, (zh, en) in strings.items()})
 
 
 def current_lang() -> Lang:
@@ -123,6 +131,17 @@ def pick(row: object, field: str, lang: Lang | None = None) -> str:
     chosen = lang or current_lang()
     value = _get(row, f"{field}_{chosen}") or _get(row, f"{field}_zh")
     return str(value) if value is not None else ""
+
+
+def code_label(kind: str, code: object, lang: Lang | None = None) -> str:
+    """A readable name for a mart code; an unknown code shows itself so it is noticed."""
+    if code is None or (isinstance(code, float) and code != code):
+        return "—"
+    text = str(code)
+    names = CODE_LABELS.get(kind, {}).get(text)
+    if names is None:
+        return text
+    return names[0] if (lang or current_lang()) == "zh" else names[1]
 
 
 def month_label(year: int, month: int, lang: Lang | None = None) -> str:

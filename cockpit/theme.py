@@ -17,6 +17,21 @@ STATUS_COLOURS: dict[str, str] = {
 }
 STATUS_BADGE: dict[str, str] = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
 PRIMARY = "#1F4E79"
+# Categorical palette for charts: the primary blue first, then calm, distinguishable hues.
+PALETTE = (
+    "#1F4E79",
+    "#3E8EC4",
+    "#E3A008",
+    "#1E9E5A",
+    "#8E5EA2",
+    "#D6453D",
+    "#5AB4AC",
+    "#B07AA1",
+    "#9C755F",
+    "#76B7B2",
+    "#EDC948",
+    "#BAB0AC",
+)
 TARGET_LINE = "#5F6B7A"
 MUTED_TEXT = "#6B7785"
 FONT_STACK = (
@@ -45,7 +60,8 @@ html, body, .stApp, button, input,
 [data-testid="stMetricLabel"] p {{ font-size: 0.95rem; font-weight: 600; color: #27323D; }}
 .ck-code {{
   font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.72rem;
-  color: {MUTED_TEXT}; letter-spacing: 0.02em;
+  color: {MUTED_TEXT}; letter-spacing: 0.02em; min-width: 0; overflow-wrap: anywhere;
+  text-align: right;
 }}
 .ck-tile-head {{ display: flex; justify-content: space-between; align-items: center; gap: 6px; }}
 .ck-pill {{
@@ -67,6 +83,15 @@ html, body, .stApp, button, input,
 {_ACCENTS}
 .ck-title {{ font-size: 1.85rem; font-weight: 700; color: {PRIMARY}; line-height: 1.25; }}
 .ck-subtitle {{ font-size: 0.95rem; color: {MUTED_TEXT}; margin: 0.15rem 0 0.6rem 0; }}
+.ck-scope {{
+  display: inline-block; margin-top: 2px; padding: 0 6px; border-radius: 4px;
+  font-size: 0.72rem; background: #EEF3F8; color: {PRIMARY};
+}}
+.ck-section {{
+  font-size: 1.15rem; font-weight: 650; color: #27323D; margin: 1.1rem 0 0.2rem 0;
+  padding-left: 8px; border-left: 4px solid {PRIMARY};
+}}
+.ck-chart-title {{ font-size: 0.95rem; font-weight: 600; color: #27323D; margin: 0.4rem 0 0 0; }}
 .ck-brand {{ font-size: 1.05rem; font-weight: 700; color: {PRIMARY}; line-height: 1.35; }}
 </style>
 """

@@ -1,8 +1,9 @@
 """Real-browser check of the cockpit: a Streamlit server, Debian chromium, screenshots.
 
-AppTest proves the script logic; this proves the page actually renders in a browser
-(websocket, Plotly, CSS, Chinese fonts) and leaves screenshots in ``test-artifacts/``
-for a human to look at.
+AppTest proves the script logic; this proves the pages actually render in a browser
+(websocket, Plotly, CSS, Chinese fonts) and leaves a screenshot of every cockpit in both
+languages in ``test-artifacts/`` for a human to look at. One server and one browser serve
+all tests; the walk over the 16 cockpits reuses one page and follows the sidebar links.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from cockpit.i18n import STRINGS  # noqa: E402
+from cockpit.views import PAGES  # noqa: E402
 from cockpit.views.overview import overview_categories  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,6 +41,7 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_SECONDS = 60
 RENDER_MS = 60_000
+VIEWPORT = {"width": 1600, "height": 1000}
 
 pytestmark = [
     pytest.mark.browser,
@@ -137,7 +140,7 @@ def expected(published_data_dir: Path) -> dict[str, list[str]]:
 
 
 def _open_overview(browser: Browser, url: str) -> Page:
-    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
     page.goto(url, wait_until="domcontentloaded")
     return page
 
@@ -155,8 +158,17 @@ def _wait_for_tiles(page: Page, codes: list[str], names: list[str]) -> None:
         arg=names,
         timeout=RENDER_MS,
     )
+    _wait_for_charts(page)
+
+
+def _wait_for_charts(page: Page) -> None:
+    """The script run has finished and every Plotly chart on the page has drawn its SVG."""
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
+        """() => {
+            if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+            const want = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
+            return document.querySelectorAll('.js-plotly-plot .main-svg').length >= want;
+        }""",
         timeout=RENDER_MS,
     )
 
@@ -171,45 +183,66 @@ def _screenshot(page: Page, name: str) -> Path:
         '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
         '[data-testid="stMainBlockContainer"]\')].map(e => e.scrollHeight), 1000)'
     )
-    page.set_viewport_size({"width": 1600, "height": min(int(height) + 80, 8000)})
-    page.wait_for_timeout(800)
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 80, 8000)})
+    _wait_for_charts(page)  # charts scrolled into view draw now
+    page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)
     target = ARTIFACTS / name
     page.screenshot(path=str(target), full_page=True)
+    page.set_viewport_size(VIEWPORT)
     return target
 
 
-def test_overview_renders_in_chinese(
-    browser: Browser, cockpit_url: str, expected: dict[str, list[str]]
-) -> None:
-    page = _open_overview(browser, cockpit_url)
-    try:
-        _wait_for_tiles(page, expected["codes"], expected["name_zh"])
-        page.get_by_text(STRINGS["overview.title"]["zh"]).first.wait_for(timeout=RENDER_MS)
-        _assert_no_exception(page)
-        assert _screenshot(page, "overview_zh.png").stat().st_size > 10_000
-    finally:
-        page.close()
+def _open_cockpit(page: Page, code: str, lang: str) -> None:
+    """Follow the sidebar link (same session, so the language choice is kept) and wait for the
+    page's own title in the chosen language."""
+    link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{code}"]')
+    if code == PAGES[0].url_path:
+        link = page.locator('[data-testid="stSidebarNav"] a').first
+    link.click()
+    _wait_for_page(page, code, lang)
 
 
-def test_overview_switches_to_english(
+def _wait_for_page(page: Page, code: str, lang: str) -> None:
+    """The page's last element (written when its script finished) and its title in ``lang``,
+    then every chart drawn."""
+    page.locator(f'.ck-done[data-page="{code}"][data-lang="{lang}"]').wait_for(
+        state="attached", timeout=RENDER_MS
+    )
+    title = STRINGS[f"{code}.title"][lang]
+    page.locator(".ck-title", has_text=title).first.wait_for(timeout=RENDER_MS)
+    _wait_for_charts(page)
+
+
+def _check_overview(page: Page, expected: dict[str, list[str]], lang: str) -> None:
+    """The overview's tiles in catalogue order with names in ``lang``, and the area filter's
+    displayed choice in ``lang`` too (not a stale "全市" after switching to English)."""
+    _wait_for_tiles(page, expected["codes"], expected[f"name_{lang}"])
+    page.wait_for_function(
+        """label => [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
+            .some(input => input.value === label)""",
+        arg=STRINGS["filter.city_all"][lang],
+        timeout=RENDER_MS,
+    )
+
+
+def test_every_cockpit_in_both_languages(
     browser: Browser, cockpit_url: str, expected: dict[str, list[str]]
 ) -> None:
+    """One browser page walks all 16 cockpits in Chinese, switches language with the sidebar
+    toggle, walks them again in English, and leaves a screenshot of each in test-artifacts/."""
     page = _open_overview(browser, cockpit_url)
     try:
-        _wait_for_tiles(page, expected["codes"], expected["name_zh"])
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("English", exact=True).click()
-        page.get_by_text(STRINGS["overview.title"]["en"]).first.wait_for(timeout=RENDER_MS)
-        _wait_for_tiles(page, expected["codes"], expected["name_en"])
-        # The filters' displayed choices must follow the language too, not keep "全市".
-        page.wait_for_function(
-            """label => [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
-                .some(input => input.value === label)""",
-            arg=STRINGS["filter.city_all"]["en"],
-            timeout=RENDER_MS,
-        )
-        _assert_no_exception(page)
-        assert _screenshot(page, "overview_en.png").stat().st_size > 10_000
+        _wait_for_page(page, PAGES[0].url_path, "zh")
+        for lang in ("zh", "en"):
+            if lang == "en":
+                page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+            for spec in PAGES:
+                _open_cockpit(page, spec.url_path, lang)
+                if spec.url_path == "overview":
+                    _check_overview(page, expected, lang)
+                _assert_no_exception(page)
+                shot = _screenshot(page, f"{spec.url_path}_{lang}.png")
+                assert shot.stat().st_size > 10_000
     finally:
         page.close()

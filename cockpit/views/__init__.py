@@ -1,7 +1,9 @@
 """The cockpit's pages: one module per cockpit, each exposing ``render()``.
 
 To add a cockpit, write ``cockpit/views/<name>.py`` with a ``render()`` function, add its
-title to ``cockpit/i18n.py`` and append one ``PageSpec`` here; ``app.py`` needs no change.
+title and subtitle to ``cockpit/i18n_pages.py`` and append one ``PageSpec`` here; ``app.py``
+needs no change. The 16 cockpits follow the chain approval → operation → supervision →
+enforcement → oversight, grouped into navigation sections.
 
 Why ``views`` and not ``pages``: a folder named ``pages`` next to the entry script switches
 on Streamlit's legacy multipage mode, which executes ``pages/<name>.py`` as a bare script
@@ -15,19 +17,59 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cockpit.views import overview
+from cockpit.views import (
+    approval_loop,
+    burden,
+    cases,
+    clues,
+    complaints,
+    data_ops,
+    domains,
+    drones,
+    entities_warnings,
+    force,
+    grid,
+    joint_inspection,
+    oversight,
+    overview,
+    sampling_credit,
+    three_lists,
+)
 
 
 @dataclass(frozen=True)
 class PageSpec:
     """How one cockpit appears in the navigation."""
 
-    url_path: str  # stable across languages, so links and tests survive a language switch
+    url_path: str  # the cockpit code: stable across languages, so links and tests survive
     title_key: str  # i18n key of the page title
     icon: str
     render: Callable[[], None]
+    section_key: str = "nav.overview"  # i18n key of the navigation group
+    filters: frozenset[str] = frozenset()  # the filters the page offers
+
+
+def _spec(module: object, icon: str, section: str) -> PageSpec:
+    spec = module.SPEC  # type: ignore[attr-defined]
+    render = module.render  # type: ignore[attr-defined]
+    return PageSpec(spec.code, f"page.{spec.code}", icon, render, section, spec.filters)
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "page.overview", ":material/dashboard:", overview.render),
+    _spec(overview, ":material/dashboard:", "nav.overview"),
+    _spec(approval_loop, ":material/approval:", "nav.operation"),
+    _spec(entities_warnings, ":material/sensors:", "nav.operation"),
+    _spec(joint_inspection, ":material/groups:", "nav.supervision"),
+    _spec(sampling_credit, ":material/casino:", "nav.supervision"),
+    _spec(burden, ":material/business_center:", "nav.supervision"),
+    _spec(drones, ":material/flight:", "nav.supervision"),
+    _spec(cases, ":material/gavel:", "nav.enforcement"),
+    _spec(clues, ":material/manage_search:", "nav.enforcement"),
+    _spec(domains, ":material/hub:", "nav.foundation"),
+    _spec(force, ":material/badge:", "nav.foundation"),
+    _spec(three_lists, ":material/checklist:", "nav.foundation"),
+    _spec(complaints, ":material/call:", "nav.operation"),
+    _spec(oversight, ":material/policy:", "nav.enforcement"),
+    _spec(grid, ":material/grid_view:", "nav.operation"),
+    _spec(data_ops, ":material/database:", "nav.foundation"),
 )

@@ -1,174 +1,146 @@
 """Cockpit 1 · 总览 City overview: every headline indicator against its target.
 
-Leaders pick a month, an area (whole city or one county) and a department; each tile shows
-that slice's value, target, RAG status and monthly trend, with the definition one click away.
+Leaders pick a month, an area and a department; the tiles show that slice. Below them, the
+league table ranks the places one level down (counties of the city, towns of a county) by
+their mean score against target, and the best and worst indicators of the slice are named,
+so "who lags, on what" is answered without opening another page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
-from cockpit import data
-from cockpit.components import (
-    TileData,
-    freshness_html,
-    is_stale,
-    render_tile,
-    status_summary_html,
-    tile_status,
-)
-from cockpit.i18n import Lang, current_lang, month_label, pick, t
-from cockpit.widgets import coded_selectbox
+from cockpit import charts, data, sections
+from cockpit.components import TileData
+from cockpit.formatting import format_score, is_missing
+from cockpit.i18n import Lang, pick, register, t
+from cockpit.scaffold import KEY_COUNTY, CockpitSpec, PageContext, run_page
+from cockpit.tiles import page_categories
 
 COCKPIT_ID = "overview"
-PERIOD_GRAIN = "month"
-GRID_COLUMNS = 4
-TREND_MONTHS = 24
-KEY_PERIOD = "overview_period"
-KEY_COUNTY = "overview_county"
-KEY_DEPARTMENT = "overview_department"
+SPEC = CockpitSpec(COCKPIT_ID, whole_catalog_if_untagged=True)
+TOP_N = 5
+__all__ = ["KEY_COUNTY", "SPEC", "overview_categories", "render"]
 
-
-@dataclass(frozen=True)
-class Slice:
-    """The filter choice: one period, one place, one department."""
-
-    period: date
-    geo_level: str
-    geo_code: str
-    department_code: str
-
-
-def render() -> None:
-    """Draw the overview page for the current language and filter choice."""
-    lang = current_lang()
-    _header(lang)
-    periods = data.load_periods(PERIOD_GRAIN)
-    categories = overview_categories(data.load_catalog())
-    if categories.empty or not periods:
-        st.info(t("empty.no_categories", lang))
-        return
-    chosen = _filters(periods, lang)
-    values = data.load_latest_values(
-        PERIOD_GRAIN, chosen.geo_level, chosen.geo_code, chosen.department_code, chosen.period
-    )
-    trends = data.load_trends(chosen.geo_code, chosen.department_code, PERIOD_GRAIN)
-    tiles = build_tiles(categories, values, trends, chosen.period)
-    _summary(tiles, lang)
-    _grid(tiles, lang)
+TEXT = {
+    "overview.league": (
+        "区域排名：平均得分（实际 ÷ 目标）",
+        "League: mean score (actual ÷ target)",
+    ),
+    "overview.league_towns": ("乡镇街道排名：平均得分", "Towns: mean score"),
+    "overview.best": ("表现最好的指标", "Best-performing indicators"),
+    "overview.worst": ("最需关注的指标", "Indicators needing attention"),
+    "overview.mean_score": ("平均得分", "Mean score"),
+    "overview.scored": ("参与评分指标数", "Indicators scored"),
+    "overview.no_scores": (
+        "所选期间没有设定目标的指标值。",
+        "No indicator with a target has a value.",
+    ),
+}
+register(TEXT)
 
 
 def overview_categories(catalog: pd.DataFrame) -> pd.DataFrame:
-    """Categories tagged for this cockpit; the whole catalogue if none is tagged yet."""
-    tagged = (
-        catalog["cockpits"]
-        .fillna("")
-        .map(lambda ids: COCKPIT_ID in {part.strip() for part in str(ids).split(";")})
+    """Categories tagged for the overview; the whole catalogue if none is tagged yet."""
+    return page_categories(catalog, COCKPIT_ID, whole_if_untagged=True)
+
+
+def render() -> None:
+    """Draw the overview page."""
+    run_page(SPEC, _body)
+
+
+def _body(ctx: PageContext) -> None:
+    lang = ctx.lang
+    left, right = st.columns([3, 2])
+    with left:
+        _league(ctx)
+    with right:
+        _best_and_worst(ctx.tiles, lang)
+
+
+def league_frame(ctx: PageContext) -> pd.DataFrame:
+    """Mean score and RAG counts per place one level below the chosen area."""
+    if ctx.scope.town:
+        return pd.DataFrame()
+    level, parent = ("town", ctx.scope.county) if ctx.scope.county else ("county", None)
+    categories = ctx.categories
+    by_department = categories.loc[
+        categories["slice_by_department"].fillna(False).astype(bool), "category_code"
+    ].tolist()
+    values = data.load_league(ctx.slice.period, level, parent, ctx.slice.department, by_department)
+    values = values[values["category_code"].isin(categories["category_code"])]
+    scored = values.dropna(subset=["score"])
+    if scored.empty:
+        return pd.DataFrame()
+    places = data.load_geographies(level).set_index("geo_code")
+    grouped = scored.groupby("geo_code")
+    frame = pd.DataFrame(
+        {
+            "geo_code": grouped.size().index,
+            "score": grouped["score"].mean().to_numpy(),
+            "scored": grouped.size().to_numpy(),
+            "green": grouped["status"].apply(lambda s: int((s == "green").sum())).to_numpy(),
+            "amber": grouped["status"].apply(lambda s: int((s == "amber").sum())).to_numpy(),
+            "red": grouped["status"].apply(lambda s: int((s == "red").sum())).to_numpy(),
+        }
     )
-    chosen = catalog[tagged] if tagged.any() else catalog
-    return chosen.reset_index(drop=True)
+    frame["area"] = [pick(places.loc[code], "name", ctx.lang) for code in frame["geo_code"]]
+    return frame.sort_values("score", ascending=False).reset_index(drop=True)
 
 
-def build_tiles(
-    categories: pd.DataFrame, values: pd.DataFrame, trends: pd.DataFrame, period: date
-) -> list[TileData]:
-    """Join catalogue, current values and history into one record per tile, in display order."""
-    current = {row["category_code"]: row for _, row in values.iterrows()}
-    trends = trends.assign(period_start=pd.to_datetime(trends["period_start"]))
-    until = pd.Timestamp(period)
-    previous = until - pd.DateOffset(months=1)
-    tiles = []
-    for _, category in categories.iterrows():
-        code = category["category_code"]
-        history = trends[(trends["category_code"] == code) & (trends["period_start"] <= until)]
-        before = history.loc[history["period_start"] == previous, "value"]
-        tiles.append(
-            TileData(
-                category=category,
-                current=current.get(code),
-                previous_value=None if before.empty else before.iloc[-1],
-                history=history.tail(TREND_MONTHS).reset_index(drop=True),
-            )
-        )
-    return tiles
-
-
-def _header(lang: Lang) -> None:
-    """Title on the left, the freshness stamp on the right."""
-    left, right = st.columns([3, 1.4], vertical_alignment="bottom")
-    left.markdown(
-        f'<div class="ck-title">{t("overview.title", lang)}</div>'
-        f'<div class="ck-subtitle">{t("overview.subtitle", lang)}</div>',
-        unsafe_allow_html=True,
+def _league(ctx: PageContext) -> None:
+    lang = ctx.lang
+    frame = league_frame(ctx)
+    title = t("overview.league_towns" if ctx.scope.county else "overview.league", lang)
+    if frame.empty:
+        sections.heading(title)
+        st.caption(t("overview.no_scores", lang))
+        return
+    shown = pd.DataFrame(
+        {
+            t("col.area", lang): frame["area"],
+            t("overview.mean_score", lang): frame["score"].round(2),
+            t("status.green", lang): frame["green"],
+            t("status.amber", lang): frame["amber"],
+            t("status.red", lang): frame["red"],
+            t("overview.scored", lang): frame["scored"],
+        }
     )
-    info = data.build_info()
-    fallback = data.snapshot_modified_at()
-    right.markdown(freshness_html(info, fallback, lang), unsafe_allow_html=True)
-    if is_stale(info, fallback):
-        st.warning(t("stamp.stale", lang, n=2), icon=":material/schedule:")
+    fig = charts.bar(shown, t("col.area", lang), t("overview.mean_score", lang), horizontal=True)
+    fig.add_vline(x=1.0, line={"dash": "dash", "color": "#5F6B7A"})
+    fig.update_layout(height=max(240, 28 * len(frame) + 60))
+    sections.heading(title)
+    sections.chart("", fig, shown, "overview_league", lang)
+    st.dataframe(shown, hide_index=True)
 
 
-def _filters(periods: list[date], lang: Lang) -> Slice:
-    """Month, area and department pickers; options are codes so a language switch keeps them."""
-    counties = data.load_geographies("county")
-    departments = data.load_departments()
-    county_names = {row["geo_code"]: pick(row, "name", lang) for _, row in counties.iterrows()}
-    dept_names = {
-        row["department_code"]: pick(row, "name", lang) for _, row in departments.iterrows()
-    }
-    period_col, county_col, dept_col = st.columns([1, 1, 1.4])
-    period = coded_selectbox(
-        period_col,
-        t("filter.period", lang),
-        periods,
-        lambda d: month_label(d.year, d.month, lang),
-        KEY_PERIOD,
-        lang,
-    )
-    county = coded_selectbox(
-        county_col,
-        t("filter.county", lang),
-        [data.CITY_CODE, *county_names],
-        lambda code: county_names.get(code, t("filter.city_all", lang)),
-        KEY_COUNTY,
-        lang,
-    )
-    department = coded_selectbox(
-        dept_col,
-        t("filter.department", lang),
-        [data.ALL_DEPARTMENTS, *dept_names],
-        lambda code: dept_names.get(code, t("filter.dept_all", lang)),
-        KEY_DEPARTMENT,
-        lang,
-    )
-    level = "city" if county == data.CITY_CODE else "county"
-    return Slice(period, level, county, department)
+Ranked = list[tuple[str, float]]
 
 
-def _summary(tiles: list[TileData], lang: Lang) -> None:
-    """RAG counts, then the critical indicators that are off target, named."""
-    statuses = [tile_status(tile) for tile in tiles]
-    st.markdown(status_summary_html(statuses, lang), unsafe_allow_html=True)
-    off = [
-        pick(tile.category, "name", lang)
-        for tile, status in zip(tiles, statuses, strict=True)
-        if status == "red" and bool(tile.category["is_critical"])
+def best_and_worst(tiles: list[TileData], lang: Lang) -> tuple[Ranked, Ranked]:
+    """(name, score) of the best indicators on target and the worst off target, up to five."""
+    rows = [
+        (pick(tile.category, "name", lang), float(tile.current["score"]))
+        for tile in tiles
+        if tile.current is not None and not is_missing(tile.current["score"])
     ]
-    if off:
-        st.error(
-            f"**{t('summary.critical_off', lang)}**：" + "、".join(off),
-            icon=":material/priority_high:",
+    ranked = sorted(rows, key=lambda row: row[1], reverse=True)
+    best = [row for row in ranked if row[1] >= 1][:TOP_N]
+    worst = [row for row in reversed(ranked) if row[1] < 1][:TOP_N]
+    return best, worst
+
+
+def _best_and_worst(tiles: list[TileData], lang: Lang) -> None:
+    """Indicators of the slice ranked by score: the best on target, the worst off it."""
+    best, worst = best_and_worst(tiles, lang)
+    for key, chosen in (("overview.best", best), ("overview.worst", worst)):
+        sections.heading(t(key, lang))
+        frame = pd.DataFrame(
+            {
+                t("col.category", lang): [name for name, _ in chosen],
+                t("col.score", lang): [format_score(score) for _, score in chosen],
+            }
         )
-
-
-def _grid(tiles: list[TileData], lang: Lang) -> None:
-    """Tiles in rows of four, so a row reads as one line of the leader's report."""
-    for start in range(0, len(tiles), GRID_COLUMNS):
-        row = tiles[start : start + GRID_COLUMNS]
-        for column, tile in zip(st.columns(GRID_COLUMNS), row, strict=False):
-            with column:
-                render_tile(tile, lang)
+        sections.table("", frame, key.replace(".", "_"), lang)

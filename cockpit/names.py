@@ -1,0 +1,50 @@
+"""Codes to names for charts and tables: places and departments from the dimensions, other
+codes from ``i18n_codes``; the code itself when nothing is known, so nothing disappears.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cockpit import data
+from cockpit.i18n import Lang, code_label, pick
+
+_DEPARTMENTS_SQL = """
+select department_code, name_zh, name_en, domain_code from marts.dim_department
+order by department_code
+"""
+
+
+def place_names(lang: Lang) -> dict[str, str]:
+    """Every city, county and town code with its name in the language."""
+    frame = data.load_geographies()
+    return {row["geo_code"]: pick(row, "name", lang) for _, row in frame.iterrows()}
+
+
+def department_names(lang: Lang) -> dict[str, str]:
+    """Every department code with its name (also the six 1+5 domain codes, which are the
+    codes of the departments that lead them)."""
+    if not data.has_columns("marts", "dim_department", ("department_code",)):
+        return {}
+    frame = data.query(_DEPARTMENTS_SQL)
+    return {row["department_code"]: pick(row, "name", lang) for _, row in frame.iterrows()}
+
+
+def label_column(frame: pd.DataFrame, column: str, kind: str, lang: Lang) -> pd.Series:
+    """Readable labels for one code column: ``place``, ``department`` or an i18n code kind."""
+    if kind == "place":
+        names = place_names(lang)
+    elif kind == "department":
+        names = department_names(lang)
+    else:
+        return frame[column].map(lambda code: code_label(kind, code, lang))
+    return frame[column].map(lambda code: names.get(str(code), str(code) if code else "—"))
+
+
+def labelled(frame: pd.DataFrame, columns: dict[str, str], lang: Lang) -> pd.DataFrame:
+    """A copy with each listed code column replaced by its label (``{column: kind}``)."""
+    result = frame.copy()
+    for column, kind in columns.items():
+        if column in result.columns:
+            result[column] = label_column(result, column, kind, lang)
+    return result
