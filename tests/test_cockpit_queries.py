@@ -233,7 +233,7 @@ def test_pages_render_without_any_indicator_values(
 # --- the marts and categories other work is adding ------------------------------------------
 
 MARTS_DIR = REPO_ROOT / "dbt_project" / "models" / "marts"
-CATALOG_SEED = REPO_ROOT / "dbt_project" / "seeds" / "catalog.csv"
+CATALOG_SEEDS = REPO_ROOT / "dbt_project" / "seeds" / "catalog" / "catalog_*.csv"
 SYNTHETIC_ROWS = 4
 
 
@@ -301,7 +301,7 @@ def _add_future_marts(path: Path, as_of: date) -> list[str]:
             added.append(name)
         con.execute(
             f"""insert into indicators.catalog by name
-                select * from read_csv('{CATALOG_SEED}', header = true)
+                select * from read_csv('{CATALOG_SEEDS}', header = true, union_by_name = true)
                 where category_code not in (select category_code from indicators.catalog)"""
         )
     finally:

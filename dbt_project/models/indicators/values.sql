@@ -16,7 +16,7 @@ city as (
 
 {% for pass in passes %}
 pass_{{ loop.index }} as (
-    {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.by_department, pass.grain, pass.categories) }}
+    {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.by_department, pass.grain, pass.categories, pass.shape) }}
 ),
 {% endfor %}
 
@@ -32,17 +32,48 @@ measured as (
     {% endif %}
 ),
 
+completed as (
+    select
+        measured.category_code,
+        measured.period_grain,
+        measured.period_start,
+        measured.geo_level,
+        measured.geo_code,
+        measured.department_code,
+        case
+            -- cumulative: the year to date, each slice on its own
+            when catalog.measure = 'cumulative' then sum(measured.numerator) over (
+                partition by measured.category_code, measured.period_grain, measured.geo_level,
+                    measured.geo_code, measured.department_code, year(measured.period_start)
+                order by measured.period_start
+            )
+            else measured.numerator
+        end as numerator,
+        case
+            -- share: of the city's total (all departments) in the same period
+            when catalog.measure = 'share' then max(measured.numerator) filter (
+                where measured.geo_level = 'city' and measured.department_code = 'ALL'
+            ) over (partition by measured.category_code, measured.period_grain, measured.period_start)
+            else measured.denominator
+        end as denominator,
+        catalog.measure
+    from measured
+    inner join catalog using (category_code)
+),
+
 valued as (
     select
-        measured.*,
+        completed.* exclude (measure),
         case
-            when catalog.measure in ('count', 'distinct_count', 'sum') then measured.numerator
-            when catalog.measure in ('ratio', 'mean') then measured.numerator / nullif(measured.denominator, 0)
+            when completed.measure in ('count', 'distinct_count', 'sum', 'cumulative', 'median', 'p90')
+                then completed.numerator
+            when completed.measure in ('ratio', 'mean', 'share')
+                then completed.numerator / nullif(completed.denominator, 0)
         end as value,
         catalog.target,
         catalog.direction,
         catalog.amber_score
-    from measured
+    from completed
     inner join catalog using (category_code)
 ),
 

@@ -1,0 +1,4 @@
+{#- Fact models read by the catalogue rows of the meta categories (catalogue, cockpits, data operations). -#}
+{% macro indicator_facts_meta() -%}
+    {{ return([]) }}
+{%- endmacro %}
