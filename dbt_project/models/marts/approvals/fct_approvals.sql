@@ -1,38 +1,67 @@
-{#- 审批办件事实: one row per licence application in its latest state. -#}
+{#- 审批办件事实: one row per licence application in its latest state, with the "1+5" domain
+    of its department, how much of its promised time limit it used and the applicant's rating. -#}
 with
 
 applications as (
     select * from {{ ref('stg_approvals__applications') }}
 ),
 
+departments as (
+    select department_code, domain_code from {{ ref('dim_department') }}
+),
+
+timed as (
+    select
+        *,
+        cast(accepted_at as date) as accepted_date,
+        cast(decided_at as date) as decided_date
+    from applications
+),
+
 final as (
     select
-        application_id,
-        item_code,
-        item_name,
-        apply_type,
-        applicant_uscc as entity_uscc,
-        county_code,
-        town_code,
-        department_code,
-        channel,
-        channel in ('ONLINE', 'MOBILE') as is_online,
-        applied_at,
-        cast(applied_at as date) as applied_date,
-        accepted_at,
-        promised_date,
-        decided_at,
-        cast(decided_at as date) as decided_date,
-        result,
-        result = 'GRANTED' as is_granted,
-        case when decided_at is not null then cast(decided_at as date) <= promised_date end
+        timed.application_id,
+        timed.item_code,
+        timed.item_name,
+        timed.apply_type,
+        timed.applicant_uscc as entity_uscc,
+        timed.county_code,
+        timed.town_code,
+        timed.department_code,
+        departments.domain_code as team_domain_code,
+        timed.channel,
+        timed.channel in ('ONLINE', 'MOBILE') as is_online,
+        timed.channel = 'MOBILE' as is_mobile,
+        timed.applied_at,
+        cast(timed.applied_at as date) as applied_date,
+        timed.accepted_at,
+        timed.accepted_date,
+        timed.promised_date,
+        timed.decided_at,
+        timed.decided_date,
+        timed.result,
+        timed.result = 'GRANTED' as is_granted,
+        timed.result = 'REFUSED' as is_refused,
+        timed.result in ('GRANTED', 'REFUSED') as is_decided_on_merits,
+        case when timed.decided_at is not null then timed.decided_date <= timed.promised_date end
             as is_decided_on_time,
-        case when decided_at is not null then date_diff('day', cast(applied_at as date), cast(decided_at as date)) end
+        case when timed.decided_at is not null then date_diff('day', cast(timed.applied_at as date), timed.decided_date) end
             as days_to_decision,
-        satisfaction,
-        status,
-        updated_at
-    from applications
+        date_diff('day', timed.accepted_date, timed.decided_date) as processing_days,
+        date_diff('day', timed.accepted_date, timed.promised_date) as limit_days,
+        case
+            when timed.result in ('GRANTED', 'REFUSED')
+                and date_diff('day', timed.accepted_date, timed.promised_date) > 0
+                then date_diff('day', timed.accepted_date, timed.decided_date)
+                    / date_diff('day', timed.accepted_date, timed.promised_date)
+        end as time_used_share,
+        timed.satisfaction,
+        timed.satisfaction is not null as is_rated,
+        coalesce(timed.satisfaction >= 4, false) as is_satisfied,
+        timed.status,
+        timed.updated_at
+    from timed
+    left join departments using (department_code)
 )
 
 select * from final

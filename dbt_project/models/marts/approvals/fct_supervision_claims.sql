@@ -1,5 +1,6 @@
 {#- 审管联动认领事实: one row per approval pushed to its supervising department, with
-    whether and when it was claimed, and the first post-licence inspection it is owed. -#}
+    whether and when it was claimed, the "1+5" domain of the supervisor, and the first
+    post-licence inspection it is owed. -#}
 with
 
 claims as (
@@ -10,6 +11,10 @@ applications as (
     select application_id, county_code, town_code from {{ ref('stg_approvals__applications') }}
 ),
 
+departments as (
+    select department_code, domain_code from {{ ref('dim_department') }}
+),
+
 final as (
     select
         claims.claim_id,
@@ -18,6 +23,7 @@ final as (
         claims.item_code,
         claims.approve_dept_code as approving_department_code,
         claims.supervise_dept_code as department_code,
+        departments.domain_code as team_domain_code,
         applications.county_code,
         applications.town_code,
         claims.pushed_at,
@@ -32,6 +38,7 @@ final as (
         claims.updated_at
     from claims
     left join applications using (application_id)
+    left join departments on departments.department_code = claims.supervise_dept_code
 )
 
 select * from final

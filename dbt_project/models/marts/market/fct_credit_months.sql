@@ -1,0 +1,93 @@
+{#- 信用分类月度事实: one row per market entity and month with the credit-risk class in force
+    that month (企业信用风险分类), how it moved from the month before, and how the entity was
+    inspected that month.
+
+    The classification rates a month's entities in a nightly run on the 1st-3rd of the
+    following month, so the class in force in a month is the one rated for the month before
+    (the latest rating of that month: staging keeps each entity-month's latest state). -#}
+with
+
+ratings as (
+    select * from {{ ref('stg_market__credit_ratings') }}
+),
+
+month_ends as (
+    select * from {{ ref('int_calendar__month_ends') }}
+),
+
+entities as (
+    select entity_uscc, county_code, town_code from {{ ref('dim_entity') }}
+),
+
+tasks as (
+    select * from {{ ref('fct_inspection_tasks') }}
+),
+
+sequenced as (
+    select
+        uscc as entity_uscc,
+        rating_month,
+        cast(rating_month + interval 1 month as date) as month_start,
+        credit_class,
+        score,
+        rated_at,
+        lag(rating_month) over (partition by uscc order by rating_month) as previous_rating_month,
+        lag(credit_class) over (partition by uscc order by rating_month) as previous_rated_class
+    from ratings
+),
+
+classed as (
+    select
+        *,
+        -- the class in force the month before: only if the entity was rated for the month
+        -- before this one's rating month (no gap in its ratings)
+        case
+            when previous_rating_month = cast(rating_month - interval 1 month as date)
+                then previous_rated_class
+        end as previous_class
+    from sequenced
+),
+
+inspections as (
+    -- 任务来源: a fixed plan's visit or a 双随机 draw is proactive; warnings, complaints,
+    -- drone findings, superior deployment, approvals and the dynamic plans they launch are
+    -- triggers (sources/systems/inspection.py TASK_SOURCES)
+    select
+        entity_uscc,
+        cast(date_trunc('month', inspected_date) as date) as month_start,
+        count(*) as inspection_tasks,
+        count(*) filter (
+            where inspect_mode = 'ONSITE' and task_source in ('PLAN_FIXED', 'RANDOM')
+        ) as untriggered_onsite_tasks,
+        count(*) filter (where task_source = 'RANDOM') as random_tasks
+    from tasks
+    group by entity_uscc, cast(date_trunc('month', inspected_date) as date)
+),
+
+final as (
+    select
+        classed.entity_uscc,
+        classed.month_start,
+        month_ends.as_of_date,
+        entities.county_code,
+        entities.town_code,
+        classed.rating_month,
+        classed.credit_class,
+        classed.score,
+        classed.rated_at,
+        classed.previous_class,
+        coalesce(classed.credit_class > classed.previous_class, false) as is_downgraded,
+        coalesce(classed.credit_class < classed.previous_class, false) as is_upgraded,
+        coalesce(inspections.inspection_tasks, 0) as inspection_tasks,
+        coalesce(inspections.untriggered_onsite_tasks, 0) as untriggered_onsite_tasks,
+        coalesce(inspections.random_tasks, 0) as random_tasks,
+        coalesce(inspections.inspection_tasks, 0) > 0 as is_inspected,
+        coalesce(inspections.untriggered_onsite_tasks, 0) > 0 as is_inspected_without_trigger,
+        coalesce(inspections.random_tasks, 0) > 0 as is_randomly_sampled
+    from classed
+    inner join month_ends using (month_start)
+    left join entities using (entity_uscc)
+    left join inspections using (entity_uscc, month_start)
+)
+
+select * from final
