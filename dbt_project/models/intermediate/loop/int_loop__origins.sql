@@ -1,6 +1,12 @@
 {#- Where a loop instance starts: a licence pushed to its supervisor, a warning sent for
     inspection or enforcement, a 12345 ticket or a drone finding that reached inspection or
-    the clue centre. One row per origin record, with the entity and the handoff's deadline. -#}
+    the clue centre. One row per origin record, with the entity and the handoff's deadline.
+
+    The first inspection's deadline (due_date): for a licence, the claim's first-inspection
+    day; for a signal sent to inspection, the command centre's response limits — an orange or
+    red warning within 3 days of dispatch, a blue or yellow one within 7; a drone finding
+    within 7 days of being signed; a 12345 ticket within 10 days of being signed. Signals
+    handed straight to the clue centre have no inspection deadline. -#}
 with
 
 claims as (
@@ -13,6 +19,15 @@ approvals as (
 
 warnings as (
     select * from {{ ref('fct_warnings') }}
+),
+
+inspection_limits as (
+    -- days from dispatch or signing to the first inspection
+    select
+        3 as urgent_warning_days,
+        7 as warning_days,
+        7 as drone_finding_days,
+        10 as complaint_days
 ),
 
 tickets as (
@@ -62,8 +77,14 @@ warning_origins as (
         department_code,
         raised_at as origin_at,
         dispatched_at as accepted_at,
-        cast(null as date) as due_date
+        case
+            when disposal = 'INSPECTION' and severity in ('ORANGE', 'RED')
+                then cast(dispatched_at as date) + inspection_limits.urgent_warning_days
+            when disposal = 'INSPECTION'
+                then cast(dispatched_at as date) + inspection_limits.warning_days
+        end as due_date
     from warnings
+    cross join inspection_limits
     where disposal in ('INSPECTION', 'CLUE')
 ),
 
@@ -77,8 +98,13 @@ ticket_origins as (
         department_code,
         received_at as origin_at,
         signed_at as accepted_at,
-        cast(null as date) as due_date  -- the ticket's own deadline is the 12345 cockpit's
+        -- the deadline of the inspection the ticket asked for (the ticket's own handling
+        -- deadline is the 12345 cockpit's)
+        case
+            when not to_clue then cast(signed_at as date) + inspection_limits.complaint_days
+        end as due_date
     from tickets
+    cross join inspection_limits
     where to_clue
         or ticket_no in (select trigger_ref from tasks)
 ),
@@ -93,8 +119,12 @@ finding_origins as (
         routed_department_code as department_code,
         detected_at as origin_at,
         signed_at as accepted_at,
-        cast(null as date) as due_date
+        case
+            when finding_id in (select trigger_ref from tasks)
+                then cast(signed_at as date) + inspection_limits.drone_finding_days
+        end as due_date
     from findings
+    cross join inspection_limits
     where finding_id in (select trigger_ref from tasks)
         or finding_id in (select source_ref from clues)
 ),

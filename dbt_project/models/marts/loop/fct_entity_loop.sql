@@ -1,7 +1,9 @@
 {#- 闭环事实: one row per loop instance (an approval pushed to its supervisor, a warning, a
     12345 ticket or a drone finding that reached inspection or the clue centre), with the
     time of every stage it reached and where it stands: claimed, first inspected, problem
-    found, rectified, clue, case filed, decided, closed, reviewed. -#}
+    found, rectified, clue, case filed, decided, closed, reviewed; whether the first
+    inspection met its deadline, and when and how many days after its start the loop
+    closed. -#}
 with
 
 origins as (
@@ -28,6 +30,10 @@ reviews as (
 
 days as (
     select max(date_day) as data_as_of from {{ ref('dim_date') }}
+),
+
+departments as (
+    select department_code, domain_code from {{ ref('dim_department') }}
 ),
 
 inspected as (
@@ -76,6 +82,7 @@ staged as (
         origins.county_code,
         origins.town_code,
         origins.department_code,
+        departments.domain_code as team_domain_code,
         origins.origin_at,
         cast(origins.origin_at as date) as origin_date,
         origins.accepted_at,
@@ -88,6 +95,7 @@ staged as (
         first_clue.clue_id,
         first_clue.received_date as clue_received_date,
         first_clue.assessment as clue_assessment,
+        first_clue.assessed_date as clue_assessed_date,
         cases.case_no,
         cases.filed_date as case_filed_date,
         cases.decided_date as case_decided_date,
@@ -100,6 +108,24 @@ staged as (
     left join first_clue using (origin_ref)
     left join cases on cases.case_no = first_clue.case_no
     left join reviews on reviews.case_no = cases.case_no
+    left join departments on departments.department_code = origins.department_code
+),
+
+closing as (
+    select
+        *,
+        -- the loop's end (see is_open below): the earliest day one of its closing conditions
+        -- held — inspected and compliant, rectified without a clue, a clue not filed or
+        -- transferred, or the case closed
+        least(
+            case when first_inspected_date is not null and problem_found_date is null
+                then first_inspected_date end,
+            case when rectified_date is not null and clue_id is null then rectified_date end,
+            case when clue_assessment in ('NOT_FILED', 'TRANSFERRED') then clue_assessed_date end,
+            -- a clue merged into an earlier case cannot close the loop before it was merged
+            greatest(case_closed_date, case when case_closed_date is not null then clue_assessed_date end)
+        ) as end_date
+    from staged
 ),
 
 final as (
@@ -111,12 +137,20 @@ final as (
         county_code,
         town_code,
         department_code,
+        team_domain_code,
         origin_at,
         origin_date,
         accepted_at,
         due_date,
         first_task_id,
         first_inspected_date,
+        -- first inspection by its deadline; false once the deadline has passed without one;
+        -- empty without a deadline or while it is still running
+        case
+            when due_date is null then null
+            when first_inspected_date is not null then first_inspected_date <= due_date
+            when due_date < data_as_of then false
+        end as is_first_inspected_on_time,
         problem_found_date,
         rectified_date,
         clue_id,
@@ -153,8 +187,10 @@ final as (
             or (case_filed_date is not null
                 and coalesce(case_decided_date, data_as_of) > case_filed_date + interval 90 day),
             false
-        ) as is_overdue
-    from staged
+        ) as is_overdue,
+        end_date as closed_date,
+        date_diff('day', origin_date, end_date) as days_to_close
+    from closing
 )
 
 select * from final
