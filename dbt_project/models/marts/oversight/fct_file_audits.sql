@@ -5,6 +5,18 @@ audits as (
     select * from {{ ref('stg_oversight__file_audits') }}
 ),
 
+departments as (
+    select department_code, domain_code from {{ ref('dim_department') }}
+),
+
+joined as (
+    select
+        audits.*,
+        departments.domain_code as team_domain_code
+    from audits
+    left join departments using (department_code)
+),
+
 final as (
     select
         audit_id,
@@ -18,8 +30,9 @@ final as (
         cast(null as varchar) as town_code,
         department_code,
         grade in ('EXCELLENT', 'GOOD', 'PASS') as is_passed,
-        updated_at
-    from audits
+        updated_at,
+        team_domain_code
+    from joined
 )
 
 select * from final

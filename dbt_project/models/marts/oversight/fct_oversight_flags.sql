@@ -5,6 +5,18 @@ flags as (
     select * from {{ ref('stg_oversight__flags') }}
 ),
 
+departments as (
+    select department_code, domain_code from {{ ref('dim_department') }}
+),
+
+joined as (
+    select
+        flags.*,
+        departments.domain_code as team_domain_code
+    from flags
+    left join departments using (department_code)
+),
+
 final as (
     select
         flag_id,
@@ -22,8 +34,9 @@ final as (
         rectified_date is not null as is_rectified,
         coalesce(rectified_date <= rectify_deadline, false) as is_rectified_on_time,
         verified_date is not null as is_verified,
-        updated_at
-    from flags
+        updated_at,
+        team_domain_code
+    from joined
 )
 
 select * from final
