@@ -18,7 +18,8 @@ final as (
         established_date,
         integrated_date,
         established_date <= as_of_date as is_established,
-        coalesce(integrated_date <= as_of_date, false) as is_integrated
+        coalesce(integrated_date <= as_of_date, false) as is_integrated,
+        covered_town_codes
     from squads
 )
 
