@@ -176,10 +176,20 @@
     {%- endfor %}
 {%- endmacro %}
 
-{% macro indicator_passes() -%}
+{#- Facts built from the measured indicators themselves (META_INDICATORS counts indicators):
+    their categories are measured in a second stage, after every record-based category. -#}
+{% macro indicator_second_stage_facts() -%}
+    {{ return(['fct_indicator_slices']) }}
+{%- endmacro %}
+
+{#- The aggregation passes of one stage: 'records' (facts built from source records) or
+    'indicators' (facts built from the first stage's indicators). -#}
+{% macro indicator_passes(stage) -%}
     {%- set passes = [] -%}
     {%- set seen = {} -%}
-    {%- for row in indicator_catalog_rows() -%}
+    {%- set second = indicator_second_stage_facts() -%}
+    {%- for row in indicator_catalog_rows()
+        if (row.fact_model in second) == (stage == 'indicators') -%}
     {%- for grain in row.grains.split(';') -%}
         {%- set shape = 'quantile' if indicator_is_quantile(row.measure) else 'grouping_sets' -%}
         {%- set pass_key = row.fact_model ~ '|' ~ row.date_column ~ '|' ~ row.slice_by_department ~ '|' ~ grain ~ '|' ~ shape -%}
@@ -194,4 +204,35 @@
     {%- endfor -%}
     {%- endfor -%}
     {{ return(passes) }}
+{%- endmacro %}
+
+{#- Every category of one stage at every period and slice: numerator and denominator, long. -#}
+{% macro indicator_measured_select(stage) -%}
+    {%- set passes = indicator_passes(stage) %}
+    with
+
+    city as (
+        select geo_code from {{ ref('dim_geography') }} where geo_level = 'city'
+    ),
+
+    {% for pass in passes %}
+    pass_{{ loop.index }} as (
+        {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.by_department, pass.grain, pass.categories, pass.shape) }}
+    ),
+    {% endfor %}
+
+    final as (
+        {% if passes %}
+        {{ indicator_long(passes) }}
+        {% else %}
+        select
+            null::varchar as category_code, null::varchar as period_grain,
+            null::date as period_start, null::varchar as geo_level, null::varchar as geo_code,
+            null::varchar as department_code, null::double as numerator,
+            null::double as denominator
+        where false
+        {% endif %}
+    )
+
+    select * from final
 {%- endmacro %}
