@@ -62,7 +62,9 @@
     {%- elif measure in ('median', 'p90') -%}
         quantile_cont(case when {{ filter }} then {{ expr }} end, {{ 0.5 if measure == 'median' else 0.9 }})
     {%- else -%}
-        coalesce(sum(case when {{ filter }} then {{ expr }} end), 0)
+        {#- summed as DECIMAL: exact, so a rerun gives identical values whatever order the
+            threads add the rows in (double sums differed in the 16th digit between runs) -#}
+        coalesce(sum(cast(case when {{ filter }} then {{ expr }} end as decimal(38, 10))), 0)
     {%- endif -%}
 {%- endmacro %}
 
@@ -118,6 +120,10 @@
     -- town: they count for the city and form no county or town slice of their own
     having (grouping(county_code) = 1 or county_code is not null)
         and (grouping(town_code) = 1 or town_code is not null)
+        {%- if by_department %}
+        -- a record no department has taken yet counts for all departments only
+        and (grouping(department_code) = 1 or department_code is not null)
+        {%- endif %}
 {%- endmacro %}
 
 {#- The same slices as indicator_grouping_sets, one GROUP BY each, glued with UNION ALL. -#}
@@ -145,6 +151,7 @@
     from {{ ref(fact_model) }}
     where {{ date_column }} is not null
         {%- for key in grouping['keys'] %} and {{ key }} is not null{% endfor %}
+        {%- if grouping.dept %} and department_code is not null{% endif %}
     group by {{ period }}
         {%- for key in grouping['keys'] %}, {{ key }}{% endfor %}
         {%- if grouping.dept %}, department_code{% endif %}

@@ -48,10 +48,7 @@ def csv_lines(rows: list[Row], contract: TableContract) -> list[str]:
     names = contract.column_names
     flags = [i for i, column in enumerate(contract.columns) if column.type == "bool"]
     getter = operator.itemgetter(*names)
-    if flags:
-        cells = (_bools_as_digits(getter(row), flags) for row in rows)
-    else:
-        cells = map(getter, rows)
+    cells = (_bools_as_digits(getter(row), flags) for row in rows) if flags else map(getter, rows)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(cells)
     lines = [line + "\n" for line in buffer.getvalue().split("\n")[:-1]]
