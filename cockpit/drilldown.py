@@ -14,7 +14,14 @@ from cockpit import sections
 from cockpit.i18n import Lang, pick, t
 from cockpit.names import labelled
 from cockpit.queries import Scope
-from cockpit.queries.records import ROW_LIMIT, RecordSet, from_category, load_records, usable
+from cockpit.queries.records import (
+    ROW_LIMIT,
+    RecordSet,
+    from_category,
+    generated_rows_sql,
+    load_records,
+    usable,
+)
 from cockpit.widgets import coded_selectbox
 
 KEY_RECORDS = "drill_records"
@@ -76,7 +83,7 @@ def render(
     )
     chosen = by_key[key]
     numerator_only = False
-    if chosen.terms:
+    if chosen.terms or generated_rows_sql(chosen.key) is not None:
         numerator_only = right.toggle(
             t("drill.numerator", lang), key=f"{KEY_NUMERATOR}_{page}_{key}"
         )

@@ -16,11 +16,20 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--data-dir", help="data directory (default: $COCKPIT_DATA_DIR or ./data)")
     build.add_argument("--first-day", type=dt.date.fromisoformat)
     build.add_argument("--last-day", type=dt.date.fromisoformat)
+    transform = commands.add_parser(
+        "transform", help="dbt and publish over what is already ingested (after a model "
+        "change or an interrupted build)"
+    )
+    transform.add_argument("--data-dir", help="data directory (default: $COCKPIT_DATA_DIR)")
     args = parser.parse_args(argv)
 
-    from pipelines.build import run_build
+    from pipelines.build import run_build, run_transform
 
     paths = data_paths(args.data_dir)
+    if args.command == "transform":
+        ok = run_transform(paths, raise_on_error=False)
+        print(f"transform+publish {'ok' if ok else 'FAILED'}; snapshot {paths.cockpit_db}")
+        return 0 if ok else 1
     result = run_build(paths, args.first_day, args.last_day, raise_on_error=False)
     print(
         f"built {result.first_day} → {result.last_day}: ingest "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from pipelines.loading import landed_days
 from sources.config import DataPaths
 from sources.registry import CONTRACTS
 
+PROCESS_TAG = "cockpit/pid"  # which process runs a build's run, to recover it if killed
+HOST_TAG = "cockpit/host"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
@@ -51,6 +54,48 @@ def landed_range(paths: DataPaths) -> tuple[dt.date, dt.date]:
     return min(days), max(days)
 
 
+def process_tags() -> dict[str, str]:
+    return {PROCESS_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the runs of builds whose process died (killed, machine crashed) and free the
+    build database's concurrency slot they held; otherwise the next run waits for that slot
+    forever. Only runs started by a build on this host whose process is gone are touched."""
+    recovered = []
+    in_progress = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={HOST_TAG: socket.gethostname()},
+        )
+    )
+    for run in in_progress:
+        pid = run.tags.get(PROCESS_TAG, "")
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        instance.report_run_failed(
+            run, f"the build process (pid {pid}) ended without finishing: killed or crashed"
+        )
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        recovered.append(run.run_id)
+    return recovered
+
+
+def materialisable(defs: dg.Definitions) -> Sequence[dg.AssetsDefinition]:
+    """The assets a run can materialise: the cockpits are external (Streamlit serves them)."""
+    return [asset for asset in defs.assets or [] if isinstance(asset, dg.AssetsDefinition)]
+
+
 def run_build(
     paths: DataPaths,
     first_day: dt.date | None = None,
@@ -67,23 +112,42 @@ def run_build(
 
     os.environ["COCKPIT_DATA_DIR"] = str(paths.root)
     instance = instance or prepare_instance(paths)
+    recover_interrupted_runs(instance)
     landed_first, landed_last = landed_range(paths)
     first_day, last_day = first_day or landed_first, last_day or landed_last
-    assets: Sequence[dg.AssetsDefinition] = list(defs.assets or [])  # type: ignore[arg-type]
     resources = defs.resources or {}
     ingest = dg.materialize(
-        assets,
+        materialisable(defs),
         selection=dg.AssetSelection.groups("ingest"),
         resources=resources,
         instance=instance,
-        tags={RANGE_START_TAG: first_day.isoformat(), RANGE_END_TAG: last_day.isoformat()},
+        tags={
+            RANGE_START_TAG: first_day.isoformat(),
+            RANGE_END_TAG: last_day.isoformat(),
+            **process_tags(),
+        },
         raise_on_error=raise_on_error,
     )
+    transform = run_transform(paths, raise_on_error=raise_on_error, instance=instance)
+    return BuildResult(first_day, last_day, ingest.success, transform)
+
+
+def run_transform(
+    paths: DataPaths, raise_on_error: bool = True, instance: dg.DagsterInstance | None = None
+) -> bool:
+    """dbt over what is already ingested, then publish: the step to rerun after a model
+    change or an interrupted build (``python -m pipelines transform``)."""
+    from pipelines.definitions import defs
+
+    os.environ["COCKPIT_DATA_DIR"] = str(paths.root)
+    instance = instance or prepare_instance(paths)
+    recover_interrupted_runs(instance)
     transform = dg.materialize(
-        assets,
+        materialisable(defs),
         selection=dg.AssetSelection.all() - dg.AssetSelection.groups("ingest"),
-        resources=resources,
+        resources=defs.resources or {},
         instance=instance,
+        tags=process_tags(),
         raise_on_error=raise_on_error,
     )
-    return BuildResult(first_day, last_day, ingest.success, transform.success)
+    return transform.success

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.cockpits import COCKPIT_ASSETS
 from pipelines.ingest import INGEST_ASSETS
 from pipelines.publish import cockpit_snapshot
 from pipelines.resources import Warehouse
@@ -17,7 +18,7 @@ from pipelines.sensors import landing_zone_sensor
 from pipelines.transform import dbt_resource, warehouse_models
 
 defs = dg.Definitions(
-    assets=[*INGEST_ASSETS, warehouse_models, cockpit_snapshot],
+    assets=[*INGEST_ASSETS, warehouse_models, cockpit_snapshot, *COCKPIT_ASSETS],
     resources={"warehouse": Warehouse(), "dbt": dbt_resource()},
     jobs=[daily_ingest_job, transform_and_publish_job],
     schedules=[daily_ingest_schedule],

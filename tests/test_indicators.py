@@ -254,3 +254,7 @@ def test_seed_figures_are_reproduced_by_computation(published_data_dir: Path) ->
         assert abs(at("DRONE_COVERAGE_KM2") - 700) <= 35
         assert at("DRONE_WATERLOGGING_POINTS", "2022-06-20", "day") == 84
         assert at("SUP_PLANS_LAUNCHED") >= 170
+        # the governance centre itself: 159 categories, 16 cockpits, 3000+ indicators
+        assert at("META_CATEGORIES") == 159
+        assert at("META_COCKPITS") == 16
+        assert at("META_INDICATORS") >= 3000

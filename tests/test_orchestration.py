@@ -64,6 +64,20 @@ def test_asset_graph_runs_from_landing_to_snapshot() -> None:
     } <= upstream
 
 
+def test_every_cockpit_is_an_asset_downstream_of_the_snapshot() -> None:
+    """The lineage ends at the sixteen pages the app serves, each fed by the snapshot."""
+    from cockpit.views import PAGES
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    cockpits = {key for key in graph.get_all_asset_keys() if key.path[0] == "cockpits"}
+    assert {key.path[1] for key in cockpits} == {page.url_path for page in PAGES}
+    assert len(cockpits) == 16
+    for key in cockpits:
+        assert graph.get(key).parent_keys == {dg.AssetKey(["published", "cockpit_snapshot"])}
+        assert not graph.get(key).is_materializable
+
+
 def test_daily_schedule_ingests_the_day_that_ended_in_city_time() -> None:
     from pipelines.definitions import defs
 

@@ -62,7 +62,9 @@
     {%- elif measure in ('median', 'p90') -%}
         quantile_cont(case when {{ filter }} then {{ expr }} end, {{ 0.5 if measure == 'median' else 0.9 }})
     {%- else -%}
-        coalesce(sum(case when {{ filter }} then {{ expr }} end), 0)
+        {#- summed as DECIMAL: exact, so a rerun gives identical values whatever order the
+            threads add the rows in (double sums differed in the 16th digit between runs) -#}
+        coalesce(sum(cast(case when {{ filter }} then {{ expr }} end as decimal(38, 10))), 0)
     {%- endif -%}
 {%- endmacro %}
 
@@ -118,6 +120,10 @@
     -- town: they count for the city and form no county or town slice of their own
     having (grouping(county_code) = 1 or county_code is not null)
         and (grouping(town_code) = 1 or town_code is not null)
+        {%- if by_department %}
+        -- a record no department has taken yet counts for all departments only
+        and (grouping(department_code) = 1 or department_code is not null)
+        {%- endif %}
 {%- endmacro %}
 
 {#- The same slices as indicator_grouping_sets, one GROUP BY each, glued with UNION ALL. -#}
@@ -145,6 +151,7 @@
     from {{ ref(fact_model) }}
     where {{ date_column }} is not null
         {%- for key in grouping['keys'] %} and {{ key }} is not null{% endfor %}
+        {%- if grouping.dept %} and department_code is not null{% endif %}
     group by {{ period }}
         {%- for key in grouping['keys'] %}, {{ key }}{% endfor %}
         {%- if grouping.dept %}, department_code{% endif %}
@@ -176,10 +183,20 @@
     {%- endfor %}
 {%- endmacro %}
 
-{% macro indicator_passes() -%}
+{#- Facts built from the measured indicators themselves (META_INDICATORS counts indicators):
+    their categories are measured in a second stage, after every record-based category. -#}
+{% macro indicator_second_stage_facts() -%}
+    {{ return(['fct_indicator_slices']) }}
+{%- endmacro %}
+
+{#- The aggregation passes of one stage: 'records' (facts built from source records) or
+    'indicators' (facts built from the first stage's indicators). -#}
+{% macro indicator_passes(stage) -%}
     {%- set passes = [] -%}
     {%- set seen = {} -%}
-    {%- for row in indicator_catalog_rows() -%}
+    {%- set second = indicator_second_stage_facts() -%}
+    {%- for row in indicator_catalog_rows()
+        if (row.fact_model in second) == (stage == 'indicators') -%}
     {%- for grain in row.grains.split(';') -%}
         {%- set shape = 'quantile' if indicator_is_quantile(row.measure) else 'grouping_sets' -%}
         {%- set pass_key = row.fact_model ~ '|' ~ row.date_column ~ '|' ~ row.slice_by_department ~ '|' ~ grain ~ '|' ~ shape -%}
@@ -194,4 +211,35 @@
     {%- endfor -%}
     {%- endfor -%}
     {{ return(passes) }}
+{%- endmacro %}
+
+{#- Every category of one stage at every period and slice: numerator and denominator, long. -#}
+{% macro indicator_measured_select(stage) -%}
+    {%- set passes = indicator_passes(stage) %}
+    with
+
+    city as (
+        select geo_code from {{ ref('dim_geography') }} where geo_level = 'city'
+    ),
+
+    {% for pass in passes %}
+    pass_{{ loop.index }} as (
+        {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.by_department, pass.grain, pass.categories, pass.shape) }}
+    ),
+    {% endfor %}
+
+    final as (
+        {% if passes %}
+        {{ indicator_long(passes) }}
+        {% else %}
+        select
+            null::varchar as category_code, null::varchar as period_grain,
+            null::date as period_start, null::varchar as geo_level, null::varchar as geo_code,
+            null::varchar as department_code, null::double as numerator,
+            null::double as denominator
+        where false
+        {% endif %}
+    )
+
+    select * from final
 {%- endmacro %}

@@ -125,9 +125,10 @@ def inspection_weights(world: World, month: Month | date) -> np.ndarray:
     """What inspection could draw pool entities by in ``month``: the pool's inspection weight
     times a factor of last month's class, zero for entities closed or revoked by then.
 
-    Not used yet: the engine would pass it to ``inspection.generate_month`` in place of
+    The engine passes it to ``inspection.generate_month`` in place of
     ``world.entities.inspect_weight`` (passed in, since this module imports inspection's
-    volumes), so that supervision follows the class and skips entities that no longer exist.
+    volumes), so that planned and random supervision follows the class and skips entities
+    that no longer exist.
     """
     label = _label(month) - 1
     pool_size = len(world.entities)

@@ -189,4 +189,17 @@ ORACLES: dict[str, tuple[str, str, Callable[[], pl.Expr]]] = {
     ),
     "ENF_CASES_SHARE": ("fct_cases", "filed_date", lambda: pl.len().cast(pl.Float64)),
     "ENF_CASES_FILED_YTD": ("fct_cases", "filed_date", lambda: pl.len().cast(pl.Float64)),
+    # the catalogue counting itself, and data operations
+    "META_COCKPITS": (
+        "fct_catalog_months", "as_of_date",
+        lambda: pl.col("cockpit_code").n_unique().cast(pl.Float64),
+    ),
+    "META_INDICATORS": (
+        "fct_indicator_slices", "month_start",
+        lambda: pl.col("indicator_key").n_unique().cast(pl.Float64),
+    ),
+    "DATA_QUARANTINE_SHARE": (
+        "fct_ingest_files", "partition_date",
+        lambda: pl.col("quarantined_rows").sum() / pl.col("landed_rows").sum(),
+    ),
 }

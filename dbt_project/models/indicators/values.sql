@@ -1,8 +1,7 @@
-{#- Dependencies dbt cannot see through the catalogue: -#}
-{%- for fact_model in indicator_fact_models() %}
+{#- Dependencies dbt cannot see through the catalogue: the second-stage facts. -#}
+{%- for fact_model in indicator_second_stage_facts() %}
 -- depends_on: {{ ref(fact_model) }}
 {%- endfor %}
-{%- set passes = indicator_passes() %}
 
 with
 
@@ -10,26 +9,18 @@ catalog as (
     select * from {{ ref('catalog') }}
 ),
 
-city as (
-    select geo_code from {{ ref('dim_geography') }} where geo_level = 'city'
+measured_from_records as (
+    select * from {{ ref('int_indicators__measured') }}
 ),
 
-{% for pass in passes %}
-pass_{{ loop.index }} as (
-    {{ indicator_aggregate(pass.fact_model, pass.date_column, pass.by_department, pass.grain, pass.categories, pass.shape) }}
+measured_from_indicators as (
+    {{ indicator_measured_select('indicators') }}
 ),
-{% endfor %}
 
 measured as (
-    {% if passes %}
-    {{ indicator_long(passes) }}
-    {% else %}
-    select
-        null::varchar as category_code, null::varchar as period_grain, null::date as period_start,
-        null::varchar as geo_level, null::varchar as geo_code, null::varchar as department_code,
-        null::double as numerator, null::double as denominator
-    where false
-    {% endif %}
+    select * from measured_from_records
+    union all
+    select * from measured_from_indicators
 ),
 
 completed as (
