@@ -1,20 +1,39 @@
 """A map without tiles: places drawn on longitude/latitude axes with plain Plotly scatter.
 
-The servers have no network, so no basemap. Points are placed on a plain lon/lat plane with
-the counties marked. Where a county sits comes, in order of preference, from
-``marts.dim_geography`` if it gains ``lon``/``lat`` columns, from the mean position of its grids
-in ``marts.dim_grid``, or from the public seat coordinates of the six counties below
-(positions to draw at, never a figure shown as a number).
+The servers have no network, so no basemap. Points are placed on a plain lon/lat plane over
+the county outlines, with the county seats marked.
+
+County outlines come from the ``geotool-cn`` package (import name ``GeoToolCN``, MIT code,
+stdlib only), which ships district boundary polygons for all of China in its own binary file
+(WGS-84, converted from DataV.GeoAtlas / Amap; the data's notice says "for learning and
+exchange only", so the outlines are a backdrop for orientation, never an official boundary).
+The package's public API only answers point → district; the polygons are read through its
+reader (``GeoTool()._data.geometry``), which is why the version is pinned exactly in
+``requirements.in``. Should that reader change or the package be missing, maps are drawn
+without outlines rather than failing.
+
+Where a county's marker sits comes, in order of preference, from ``marts.dim_geography``
+``lon``/``lat`` (computed from the grids), from the mean position of its grids in
+``marts.dim_grid``, from geotool-cn's representative point of the district, or from the public
+seat coordinates of the six counties below (positions to draw at, never a figure shown as a
+number).
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from cockpit import charts, data, theme
+
+Ring = tuple[tuple[float, ...], tuple[float, ...]]  # (longitudes, latitudes) of a closed ring
+OUTLINE_META = "county_outline"  # key in a trace's ``meta`` naming the county it outlines
+OUTLINE_LINE = "#8A97A6"
+OUTLINE_FILL = "rgba(31, 78, 121, 0.05)"
 
 # (lon, lat) of the county seats (WGS-84), from public gazetteers.
 COUNTY_SEATS: dict[str, tuple[float, float]] = {
@@ -37,6 +56,52 @@ from marts.dim_grid where longitude is not null and latitude is not null group b
 """
 
 
+@lru_cache(maxsize=1)
+def _geotool() -> Any | None:
+    """The package's lookup object (memory-maps its 6 MB file once per process), or None
+    when the package is missing or its file unreadable: outlines are a backdrop, not data."""
+    try:
+        from GeoToolCN import GeoTool
+
+        return GeoTool()
+    except Exception:  # noqa: BLE001 - any failure only means "no outlines"
+        return None
+
+
+@lru_cache(maxsize=64)
+def county_outline(code: str) -> tuple[Ring, ...]:
+    """Outer rings of one county-level district's polygons from geotool-cn, in degrees;
+    empty when the package, the reader or the code is unavailable."""
+    tool = _geotool()
+    if tool is None:
+        return ()
+    try:
+        reader = tool._data  # the package's own .gtc reader; see the module docstring
+        index = reader.index_of(code, "district")
+        decoded = reader.geometry(index) if index is not None else None
+        if decoded is None:
+            return ()
+        scale = float(reader.scale)
+        return tuple(
+            (tuple(x / scale for x in rings[0][0]), tuple(y / scale for y in rings[0][1]))
+            for rings in decoded[1]
+            if rings
+        )
+    except Exception:  # noqa: BLE001 - a changed private reader must not break a page
+        return ()
+
+
+def _geotool_positions(codes: list[str]) -> dict[str, tuple[float, float]]:
+    """geotool-cn's representative point of each district, for the codes it knows."""
+    tool = _geotool()
+    found: dict[str, tuple[float, float]] = {}
+    for code in codes if tool is not None else []:
+        region = tool.get_region(code)
+        if region is not None and region.longitude is not None and region.latitude is not None:
+            found[code] = (float(region.longitude), float(region.latitude))
+    return found
+
+
 def county_positions() -> dict[str, tuple[float, float]]:
     """Where to draw each county (see the module docstring for the order of sources)."""
     frame = pd.DataFrame()
@@ -47,7 +112,43 @@ def county_positions() -> dict[str, tuple[float, float]]:
     found = {
         str(row["geo_code"]): (float(row["lon"]), float(row["lat"])) for _, row in frame.iterrows()
     }
-    return found or dict(COUNTY_SEATS)
+    return found or _geotool_positions(_county_codes()) or dict(COUNTY_SEATS)
+
+
+def _county_codes() -> list[str]:
+    """The snapshot's counties, or the default city's six when the dimension is absent."""
+    if data.has_columns("marts", "dim_geography", ("geo_code", "geo_level")):
+        codes = data.load_geographies("county")["geo_code"].astype(str).tolist()
+        if codes:
+            return codes
+    return list(COUNTY_SEATS)
+
+
+def _outlines(fig: go.Figure, codes: list[str], names: dict[str, str]) -> None:
+    """One closed line trace per county, drawn first so every point sits on top of it."""
+    for code in codes:
+        rings = county_outline(code)
+        if not rings:
+            continue
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for lons, lats in rings:
+            xs += [*lons, None]
+            ys += [*lats, None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": OUTLINE_LINE, "width": 1},
+                fill="toself",
+                fillcolor=OUTLINE_FILL,
+                name=names.get(code, code),
+                meta={OUTLINE_META: code},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
 
 
 def bubble_map(counts: pd.DataFrame, names: dict[str, str], height: int = 420) -> go.Figure:
@@ -56,6 +157,7 @@ def bubble_map(counts: pd.DataFrame, names: dict[str, str], height: int = 420) -
     rows = counts[counts["geo_code"].isin(positions)]
     biggest = max(float(rows["count"].max()), 1.0) if not rows.empty else 1.0
     fig = go.Figure()
+    _outlines(fig, list(positions), names)
     fig.add_trace(
         go.Scatter(
             x=[positions[code][0] for code in rows["geo_code"]],
@@ -82,8 +184,10 @@ def bubble_map(counts: pd.DataFrame, names: dict[str, str], height: int = 420) -
 def point_map(
     points: pd.DataFrame, colour: str, names: dict[str, str], height: int = 420
 ) -> go.Figure:
-    """Individual points (``lon``, ``lat``) coloured by a label column, over county seats."""
+    """Individual points (``lon``, ``lat``) coloured by a label column, over county outlines."""
+    positions = county_positions()
     fig = go.Figure()
+    _outlines(fig, list(positions), names)
     for index, (label, group) in enumerate(points.groupby(colour, sort=True)):
         fig.add_trace(
             go.Scattergl(
@@ -94,7 +198,7 @@ def point_map(
                 marker={"size": 5, "opacity": 0.7, "color": theme.PALETTE[index % 12]},
             )
         )
-    _seats(fig, county_positions(), names, with_labels=True)
+    _seats(fig, positions, names, with_labels=True)
     return _plane(fig, height)
 
 
@@ -103,7 +207,10 @@ def weighted_points(
 ) -> go.Figure:
     """Points (``lon``, ``lat``) sized and coloured by ``value``, hover text from ``label``."""
     biggest = max(float(points[value].max()), 1.0) if not points.empty else 1.0
-    fig = go.Figure(
+    positions = county_positions()
+    fig = go.Figure()
+    _outlines(fig, list(positions), names)
+    fig.add_trace(
         go.Scattergl(
             x=points["lon"],
             y=points["lat"],
@@ -120,7 +227,7 @@ def weighted_points(
             showlegend=False,
         )
     )
-    _seats(fig, county_positions(), names, with_labels=True)
+    _seats(fig, positions, names, with_labels=True)
     return _plane(fig, height)
 
 

@@ -79,7 +79,7 @@ class PageContext:
 def run_page(spec: CockpitSpec, body: Callable[[PageContext], None] | None = None) -> None:
     """Draw one cockpit page for the current language and filter choice."""
     lang = current_lang()
-    info = _header(spec.code, lang)
+    info = page_header(spec.code, lang)
     catalog = data.load_catalog()
     categories = page_categories(catalog, spec.code, spec.whole_catalog_if_untagged)
     periods = data.load_periods() or [month_start(info.data_as_of or date.today())]
@@ -91,10 +91,10 @@ def run_page(spec: CockpitSpec, body: Callable[[PageContext], None] | None = Non
         body(context)
     if spec.drilldown:
         drilldown.render(context.categories, spec.record_sets, scope, spec.code, lang)
-    _done_marker(spec.code, lang)
+    done_marker(spec.code, lang)
 
 
-def _done_marker(code: str, lang: Lang) -> None:
+def done_marker(code: str, lang: Lang) -> None:
     """An empty element written last, so a browser (or a screenshot job) can tell that this
     page in this language has finished drawing rather than guess with timeouts."""
     st.markdown(
@@ -103,7 +103,7 @@ def _done_marker(code: str, lang: Lang) -> None:
     )
 
 
-def _header(code: str, lang: Lang) -> data.BuildInfo:
+def page_header(code: str, lang: Lang) -> data.BuildInfo:
     """Title and audience line on the left, the freshness stamp on the right."""
     left, right = st.columns([3, 1.4], vertical_alignment="bottom")
     left.markdown(

@@ -21,13 +21,17 @@ def main(argv: list[str] | None = None) -> int:
         "change or an interrupted build)"
     )
     transform.add_argument("--data-dir", help="data directory (default: $COCKPIT_DATA_DIR)")
+    transform.add_argument(
+        "--full-refresh", action="store_true",
+        help="rebuild the incremental facts from every landed day (after changing them)",
+    )
     args = parser.parse_args(argv)
 
     from pipelines.build import run_build, run_transform
 
     paths = data_paths(args.data_dir)
     if args.command == "transform":
-        ok = run_transform(paths, raise_on_error=False)
+        ok = run_transform(paths, raise_on_error=False, full_refresh=args.full_refresh)
         print(f"transform+publish {'ok' if ok else 'FAILED'}; snapshot {paths.cockpit_db}")
         return 0 if ok else 1
     result = run_build(paths, args.first_day, args.last_day, raise_on_error=False)

@@ -17,6 +17,7 @@ import dagster as dg
 
 from pipelines.instance import write_instance_config
 from pipelines.loading import landed_days
+from pipelines.transform_config import WarehouseRunConfig
 from sources.config import DataPaths
 from sources.registry import CONTRACTS
 
@@ -133,10 +134,13 @@ def run_build(
 
 
 def run_transform(
-    paths: DataPaths, raise_on_error: bool = True, instance: dg.DagsterInstance | None = None
+    paths: DataPaths,
+    raise_on_error: bool = True,
+    instance: dg.DagsterInstance | None = None,
+    full_refresh: bool = False,
 ) -> bool:
     """dbt over what is already ingested, then publish: the step to rerun after a model
-    change or an interrupted build (``python -m pipelines transform``)."""
+    change or an interrupted build (``python -m pipelines transform [--full-refresh]``)."""
     from pipelines.definitions import defs
 
     os.environ["COCKPIT_DATA_DIR"] = str(paths.root)
@@ -148,6 +152,9 @@ def run_transform(
         resources=defs.resources or {},
         instance=instance,
         tags=process_tags(),
+        run_config=dg.RunConfig(
+            ops={"warehouse_models": WarehouseRunConfig(full_refresh=full_refresh)}
+        ),
         raise_on_error=raise_on_error,
     )
     return transform.success

@@ -13,6 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest
 from pipelines.resources import Warehouse
+from pipelines.transform_config import WarehouseRunConfig, dbt_build_args
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -44,8 +45,12 @@ def dbt_resource() -> DbtCliResource:
     pool="build_database",
 )
 def warehouse_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: Warehouse,
+    config: WarehouseRunConfig,
 ) -> Iterator[Any]:
-    """Run ``dbt build`` (models, seeds and tests) against the build database."""
+    """Run ``dbt build`` (models, seeds and tests) against the build database; the large
+    facts only take the days landed since the last run unless a full refresh is asked for."""
     os.environ["COCKPIT_BUILD_DB"] = str(warehouse.paths.build_db)
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(dbt_build_args(config), context=context).stream()

@@ -1,9 +1,13 @@
 {#- 12345 工单事实: one row per hotline ticket in its latest state, with its deadlines met or
     missed, the hours it took to close and the "1+5" domain of the department handling it. -#}
+{{ config(materialized='incremental', unique_key='ticket_no',
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
 tickets as (
     select * from {{ ref('stg_complaints__tickets') }}
+    {{ where_landed_since_last_run() }}
 ),
 
 departments as (
@@ -35,7 +39,8 @@ final as (
         tickets.satisfaction,
         tickets.is_repeat,
         tickets.to_clue,
-        tickets.updated_at
+        tickets.updated_at,
+        tickets.landed_date
     from tickets
     left join departments on departments.department_code = tickets.department_code
 )

@@ -1,10 +1,14 @@
 {#- 无人机识别事件事实: one row per AI finding of a drone sortie in its latest state, with its
     lifecycle (识别 → 研判 → 推送 → 签收 → 处置 → 复飞核验 → 闭环), its map position and the
     "1+5" domain of the department it was routed to. -#}
+{{ config(materialized='incremental', unique_key='finding_id',
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
 findings as (
     select * from {{ ref('stg_drones__findings') }}
+    {{ where_landed_since_last_run() }}
 ),
 
 departments as (
@@ -58,7 +62,8 @@ final as (
         -- sources/systems/drones.py)
         pushed_at + interval 2 hour as sign_due_at,
         coalesce(signed_at <= pushed_at + interval 2 hour, false) as is_signed_on_time,
-        pushed_at is not null and closed_at is not null as is_closed
+        pushed_at is not null and closed_at is not null as is_closed,
+        landed_date
     from joined
 )
 
