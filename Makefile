@@ -29,6 +29,7 @@ help:
 	@echo "make cockpit  serve the cockpit on http://$(HOST):$(PORT)"
 	@echo "make dagster  serve the Dagster UI on http://$(HOST):3000"
 	@echo "make bench    time generation, bare load and build at SCALE=$(SCALE) (STAGES=...)"
+	@echo "make docs     the dbt docs site, offline, in \$$COCKPIT_DATA_DIR/docs/dbt/index.html"
 	@echo "make lint     ruff"
 	@echo "Data directory: $(COCKPIT_DATA_DIR)"
 
@@ -72,6 +73,16 @@ dagster: $(STAMP)
 
 test: setup
 	$(PY) -m pytest
+
+# One self-contained HTML page (manifest and catalogue inlined): opens from disk, no network.
+# The catalogue of columns comes from the built warehouse, so an empty data dir is built first.
+docs: $(STAMP)
+	@if [ ! -f "$(COCKPIT_DATA_DIR)/warehouse/build.duckdb" ]; then $(MAKE) --no-print-directory build; fi
+	cd dbt_project && COCKPIT_BUILD_DB="$(COCKPIT_DATA_DIR)/warehouse/build.duckdb" \
+		../$(VENV)/bin/dbt docs generate --static --quiet --target-path "$(COCKPIT_DATA_DIR)/docs/target"
+	mkdir -p "$(COCKPIT_DATA_DIR)/docs/dbt"
+	cp "$(COCKPIT_DATA_DIR)/docs/target/static_index.html" "$(COCKPIT_DATA_DIR)/docs/dbt/index.html"
+	@echo "dbt docs: $(COCKPIT_DATA_DIR)/docs/dbt/index.html"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

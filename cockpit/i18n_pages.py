@@ -2,6 +2,9 @@
 
 Kept apart from ``i18n.py`` so each table stays readable; ``i18n.STRINGS`` merges them.
 Each value is ``(Chinese, English)``.
+
+``pipelines/cockpits.py`` lists the cockpits from the keys that start with ``page.``, so a page
+that is not a cockpit (the entity profile) names itself with other keys (``profile.nav``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ PAGE_STRINGS: dict[str, tuple[str, str]] = {
     "nav.supervision": ("监管", "Supervision"),
     "nav.enforcement": ("执法与监督", "Enforcement & oversight"),
     "nav.foundation": ("改革支撑", "Reform foundations"),
+    "nav.records": ("主体档案", "Entity records"),
     # 1
     "page.overview": ("总览", "Overview"),
     "overview.title": ("全市总览", "City overview"),
@@ -141,6 +145,16 @@ PAGE_STRINGS: dict[str, tuple[str, str]] = {
         "For data operations: did every source arrive on time, how many rows were "
         "quarantined, did the quality checks pass?",
     ),
+    # not a cockpit: the entity profile (一企一档), a look-up page beside the 16
+    "profile.nav": ("一企一档", "Entity profile"),
+    "profile.title": ("一企一档 · 市场主体全景档案", "Entity profile: one enterprise, one file"),
+    "profile.subtitle": (
+        "面向监管与执法人员：按名称或统一社会信用代码查找市场主体，"
+        "查看其审批、预警、投诉、检查、线索案件与信用的全过程记录。",
+        "For supervisors and enforcement officers: find a market entity by name or unified "
+        "social credit code and see its approvals, warnings, complaints, inspections, clues, "
+        "cases and credit in one timeline.",
+    ),
     # shared page scaffolding
     "filter.town": ("乡镇街道", "Town"),
     "filter.town_all": ("全部乡镇街道", "All towns"),
@@ -235,4 +249,63 @@ PAGE_STRINGS: dict[str, tuple[str, str]] = {
     "field.is_joint": ("联合检查", "Joint"),
     "field.result_code": ("检查结果", "Result"),
     "field.month_start": ("月份", "Month"),
+    "field.application_id": ("申请编号", "Application"),
+    "field.item_name": ("事项名称", "Item name"),
+    "field.apply_type": ("申请类型", "Application type"),
+    "field.channel": ("渠道", "Channel"),
+    "field.applied_date": ("申请日期", "Applied"),
+    "field.accepted_date": ("受理日期", "Accepted"),
+    "field.promised_date": ("承诺办结日", "Promised by"),
+    "field.result": ("办理结果", "Result"),
+    "field.is_decided_on_time": ("按时办结", "Decided on time"),
+    "field.processing_days": ("办理天数", "Processing days"),
+    "field.satisfaction": ("满意度", "Satisfaction"),
+    "field.claimed_at": ("认领时间", "Claimed"),
+    "field.first_inspection_due": ("首次检查期限", "First inspection due"),
+    "field.is_claimed_on_time": ("按时认领", "Claimed on time"),
+    "field.measured_value": ("监测值", "Measured"),
+    "field.threshold_value": ("阈值", "Threshold"),
+    "field.handled_at": ("处置时间", "Handled"),
+    "field.disposal": ("处置方式", "Disposal"),
+    "field.is_false_alarm": ("误报", "False alarm"),
+    "field.is_handled_on_time": ("按时处置", "Handled on time"),
+    "field.closed_at": ("办结时间", "Closed at"),
+    "field.is_closed_on_time": ("按期办结", "Closed on time"),
+    "field.is_repeat": ("重复诉求", "Repeat"),
+    "field.to_clue": ("转为线索", "Became a clue"),
+    "field.joint_department_codes": ("联合部门", "Joint departments"),
+    "field.inspect_mode": ("检查方式", "Mode"),
+    "field.finding_count": ("问题数", "Findings"),
+    "field.rectified_date": ("整改完成日期", "Rectified"),
+    "field.is_rectified_on_time": ("按期整改", "Rectified on time"),
+    "field.assessment": ("研判结果", "Assessment"),
+    "field.assessed_date": ("研判日期", "Assessed"),
+    "field.is_assessed_on_time": ("按时研判", "Assessed on time"),
+    "field.case_status": ("案件状态", "Case status"),
+    "field.fine_paid": ("罚款已缴", "Fine paid"),
+    "field.is_decided_within_90_days": ("90 日内决定", "Decided within 90 days"),
+    "field.seq": ("序号", "Seq."),
+    "field.stage": ("环节", "Stage"),
+    "field.event_at": ("发生时间", "At"),
+    "field.handler_post": ("承办岗位", "Handler post"),
+    "field.credit_class": ("信用等级", "Credit class"),
+    "field.score": ("信用分", "Score"),
+    "field.previous_class": ("上月等级", "Previous class"),
+    "field.is_downgraded": ("降级", "Downgraded"),
+    "field.is_upgraded": ("升级", "Upgraded"),
+    "field.is_inspected": ("当月受检", "Inspected"),
+    "field.is_randomly_sampled": ("双随机抽中", "Randomly sampled"),
+    "field.loop_id": ("闭环编号", "Loop"),
+    "field.origin_type": ("起点类型", "Origin"),
+    "field.origin_ref": ("起点编号", "Origin ref."),
+    "field.origin_date": ("起点日期", "Started"),
+    "field.due_date": ("期限", "Due"),
+    "field.first_inspected_date": ("首次检查日期", "First inspected"),
+    "field.is_first_inspected_on_time": ("按期首检", "First inspected on time"),
+    "field.problem_found_date": ("发现问题日期", "Problem found"),
+    "field.case_filed_date": ("案件立案日期", "Case filed"),
+    "field.case_closed_date": ("案件结案日期", "Case closed"),
+    "field.is_open": ("未闭环", "Open"),
+    "field.is_overdue": ("已逾期", "Overdue"),
+    "field.days_to_close": ("闭环天数", "Days to close"),
 }

@@ -5,6 +5,10 @@ title and subtitle to ``cockpit/i18n_pages.py`` and append one ``PageSpec`` here
 needs no change. The 16 cockpits follow the chain approval → operation → supervision →
 enforcement → oversight, grouped into navigation sections.
 
+The entity profile (一企一档) is registered here too, after the cockpits, but is not a cockpit:
+``is_cockpit=False`` keeps it out of anything that counts or lists the 16 (tests, the
+catalogue's cockpit codes, the Dagster lineage, which reads ``page.*`` i18n keys).
+
 Why ``views`` and not ``pages``: a folder named ``pages`` next to the entry script switches
 on Streamlit's legacy multipage mode, which executes ``pages/<name>.py`` as a bare script
 whenever the requested page's URL matches a file name. Under ``AppTest`` (which resets that
@@ -27,6 +31,7 @@ from cockpit.views import (
     domains,
     drones,
     entities_warnings,
+    entity_profile,
     force,
     grid,
     joint_inspection,
@@ -47,6 +52,7 @@ class PageSpec:
     render: Callable[[], None]
     section_key: str = "nav.overview"  # i18n key of the navigation group
     filters: frozenset[str] = frozenset()  # the filters the page offers
+    is_cockpit: bool = True  # False for pages beside the 16 cockpits (the entity profile)
 
 
 def _spec(module: object, icon: str, section: str) -> PageSpec:
@@ -72,4 +78,13 @@ PAGES: tuple[PageSpec, ...] = (
     _spec(oversight, ":material/policy:", "nav.enforcement"),
     _spec(grid, ":material/grid_view:", "nav.operation"),
     _spec(data_ops, ":material/database:", "nav.foundation"),
+    PageSpec(
+        url_path=entity_profile.CODE,
+        title_key="profile.nav",
+        icon=":material/storefront:",
+        render=entity_profile.render,
+        section_key="nav.records",
+        is_cockpit=False,
+    ),
 )
+COCKPITS: tuple[PageSpec, ...] = tuple(page for page in PAGES if page.is_cockpit)
