@@ -93,8 +93,10 @@ def recover_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
 
 
 def materialisable(defs: dg.Definitions) -> Sequence[dg.AssetsDefinition]:
-    """The assets a run can materialise: the cockpits are external (Streamlit serves them)."""
-    return [asset for asset in defs.assets or [] if isinstance(asset, dg.AssetsDefinition)]
+    """The assets a run can materialise, with the asset checks on them: the cockpits are
+    external (Streamlit serves them)."""
+    assets = [asset for asset in defs.assets or [] if isinstance(asset, dg.AssetsDefinition)]
+    return [*assets, *(defs.asset_checks or [])]
 
 
 def run_build(

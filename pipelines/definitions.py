@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.checks import warehouse_suite_check
 from pipelines.cockpits import COCKPIT_ASSETS
 from pipelines.ingest import INGEST_ASSETS
 from pipelines.publish import cockpit_snapshot
@@ -19,6 +20,7 @@ from pipelines.transform import dbt_resource, warehouse_models
 
 defs = dg.Definitions(
     assets=[*INGEST_ASSETS, warehouse_models, cockpit_snapshot, *COCKPIT_ASSETS],
+    asset_checks=[warehouse_suite_check],
     resources={"warehouse": Warehouse(), "dbt": dbt_resource()},
     jobs=[daily_ingest_job, transform_and_publish_job],
     schedules=[daily_ingest_schedule],

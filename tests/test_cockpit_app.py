@@ -221,12 +221,17 @@ def test_county_filter_shows_county_values(
 
 
 def test_navigation_registers_sixteen_cockpits() -> None:
-    codes = [spec.url_path for spec in PAGES]
+    """Sixteen cockpits, overview first; pages beside them (the entity profile) are in the
+    navigation too but are not counted, and never use a ``page.`` key (which would make the
+    pipeline list them as a cockpit)."""
+    codes = [spec.url_path for spec in PAGES if spec.is_cockpit]
     assert len(codes) == len(set(codes)) == 16
-    assert codes[0] == "overview"
+    assert codes[0] == PAGES[0].url_path == "overview"
+    assert len({spec.url_path for spec in PAGES}) == len(PAGES)
     for spec in PAGES:
         for key in (spec.title_key, f"{spec.url_path}.title", f"{spec.url_path}.subtitle"):
             assert key in STRINGS and all(STRINGS[key].values()), key
+        assert spec.title_key.startswith("page.") == spec.is_cockpit, spec.url_path
 
 
 def test_missing_snapshot_shows_friendly_message(
@@ -307,7 +312,7 @@ def _filter_to_change(data_dir: Path, code: str, categories: pd.DataFrame) -> tu
     return KEY_DEPARTMENT, busiest_department(data_dir, categories)
 
 
-@pytest.mark.parametrize("code", [spec.url_path for spec in PAGES])
+@pytest.mark.parametrize("code", [spec.url_path for spec in PAGES if spec.is_cockpit])
 def test_page_renders_and_matches_indicator_values(
     code: str, published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -396,3 +401,62 @@ def test_drone_day_shows_the_day_grain_value(
     at = run_page(published_data_dir, "drones", monkeypatch)
     assert not at.exception
     assert f"{tile['name_zh']} · {day.isoformat()} <b>{shown}</b>" in all_text(at)
+
+
+# --- maps: county outlines from geotool-cn ---------------------------------------------------
+
+
+def _inside(x: float, y: float, xs: list[float | None], ys: list[float | None]) -> bool:
+    """Even-odd ray casting over the rings of one trace (rings separated by None)."""
+    inside, ring = False, []
+    for px, py in [*zip(xs, ys, strict=True), (None, None)]:
+        if px is None or py is None:
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+                if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                    inside = not inside
+            ring = []
+        else:
+            ring.append((px, py))
+    return inside
+
+
+@pytest.mark.parametrize(("page", "chart"), [("drones", "drones_points"), ("grid", "grid_map")])
+def test_maps_draw_one_geotool_outline_per_county(
+    page: str, chart: str, published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every county of the snapshot is outlined once, under the points, and the position the
+    map marks it at lies inside its own outline."""
+    from cockpit.geo import OUTLINE_META
+
+    with _snapshot(published_data_dir) as con:
+        counties = dict(
+            (code, (lon, lat))
+            for code, lon, lat in con.execute(
+                "select geo_code, lon, lat from marts.dim_geography where geo_level = 'county'"
+            ).fetchall()
+        )
+    at = run_page(published_data_dir, page, monkeypatch)
+    assert not at.exception, at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(chart)]
+    assert len(specs) == 1, f"{chart} not drawn"
+    traces = specs[0]["data"]
+    outlines = [t for t in traces if OUTLINE_META in (t.get("meta") or {})]
+    assert sorted(t["meta"][OUTLINE_META] for t in outlines) == sorted(counties)
+    assert traces[: len(outlines)] == outlines, "outlines must be drawn under the points"
+    for trace in outlines:
+        lon, lat = counties[trace["meta"][OUTLINE_META]]
+        assert trace["mode"] == "lines" and len(trace["x"]) > 50
+        assert _inside(lon, lat, trace["x"], trace["y"]), trace["meta"]
+
+
+def test_geotool_ships_outlines_and_centroids_for_the_six_counties() -> None:
+    from cockpit import geo
+
+    for code in geo.COUNTY_SEATS:
+        rings = geo.county_outline(code)
+        assert rings and all(len(lons) == len(lats) > 50 for lons, lats in rings), code
+        seat_lon, seat_lat = geo.COUNTY_SEATS[code]
+        lons = [x for lons, _ in rings for x in lons]
+        lats = [y for _, lats in rings for y in lats]
+        assert min(lons) < seat_lon < max(lons) and min(lats) < seat_lat < max(lats), code
+    assert set(geo._geotool_positions(list(geo.COUNTY_SEATS))) == set(geo.COUNTY_SEATS)

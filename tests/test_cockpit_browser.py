@@ -1,9 +1,10 @@
 """Real-browser check of the cockpit: a Streamlit server, Debian chromium, screenshots.
 
 AppTest proves the script logic; this proves the pages actually render in a browser
-(websocket, Plotly, CSS, Chinese fonts) and leaves a screenshot of every cockpit in both
-languages in ``test-artifacts/`` for a human to look at. One server and one browser serve
-all tests; the walk over the 16 cockpits reuses one page and follows the sidebar links.
+(websocket, Plotly, CSS, Chinese fonts) and leaves a screenshot of every cockpit, and of the
+entity profile (一企一档), in both languages in ``test-artifacts/`` for a human to look at. One
+server and one browser serve all tests; the walk over the 16 cockpits and the profile reuses
+one page and follows the sidebar links.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ if str(REPO_ROOT) not in sys.path:
 
 from cockpit.i18n import STRINGS  # noqa: E402
 from cockpit.views import PAGES  # noqa: E402
+from cockpit.views.entity_profile import CODE as PROFILE  # noqa: E402
+from cockpit.views.entity_profile import PARAM as PROFILE_PARAM  # noqa: E402
 from cockpit.views.overview import overview_categories  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -139,6 +142,59 @@ def expected(published_data_dir: Path) -> dict[str, list[str]]:
     }
 
 
+# The entity the profile opens on (most records across the systems carrying its code) and
+# another one with 12345 tickets linked to it, read from the snapshot with the test's own SQL.
+_PROFILE_SQL = """
+with events as (
+    select entity_uscc from marts.fct_approvals
+    union all select entity_uscc from marts.fct_supervision_claims
+    union all select entity_uscc from marts.fct_warnings
+    union all select entity_uscc from marts.fct_inspection_tasks
+    union all select entity_uscc from marts.fct_clues
+    union all select entity_uscc from marts.fct_cases
+)
+select e.entity_uscc, e.entity_name from events v
+join marts.dim_entity e using (entity_uscc)
+group by all order by count(*) desc, 1 limit 1
+"""
+_LINKED_SQL = """
+select e.entity_uscc, e.entity_name from marts.fct_entity_loop l
+join marts.dim_entity e using (entity_uscc)
+where l.origin_type = 'COMPLAINT' and e.entity_uscc <> $busiest
+group by all order by count(*) desc, 1 limit 1
+"""
+
+
+@pytest.fixture(scope="module")
+def profile_entities(published_data_dir: Path) -> dict[str, tuple[str, str]]:
+    """(code, name) of the default profile and of one to search for and link to."""
+    con = duckdb.connect(str(published_data_dir / "warehouse" / "cockpit.duckdb"), read_only=True)
+    try:
+        busiest = con.execute(_PROFILE_SQL).fetchone()
+        linked = con.execute(_LINKED_SQL, {"busiest": busiest[0]}).fetchone()
+    finally:
+        con.close()
+    return {"default": busiest, "other": linked}
+
+
+def _check_profile(page: Page, entity: tuple[str, str], lang: str) -> None:
+    """The entity's card, one figure per system named in ``lang``, and the timeline."""
+    code, name = entity
+    page.get_by_text(name, exact=True).first.wait_for(timeout=RENDER_MS)
+    page.get_by_text(code).first.wait_for(timeout=RENDER_MS)
+    labels = [STRINGS[f"profile.sys.{key}"][lang] for key in ("approvals", "inspections", "loop")]
+    page.wait_for_function(
+        """labels => {
+            const shown = [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+                .map(e => e.innerText.trim());
+            return labels.every(label => shown.includes(label));
+        }""",
+        arg=labels,
+        timeout=RENDER_MS,
+    )
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
+
+
 def _open_overview(browser: Browser, url: str) -> Page:
     page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
     page.goto(url, wait_until="domcontentloaded")
@@ -227,10 +283,14 @@ def _check_overview(page: Page, expected: dict[str, list[str]], lang: str) -> No
 
 
 def test_every_cockpit_in_both_languages(
-    browser: Browser, cockpit_url: str, expected: dict[str, list[str]]
+    browser: Browser,
+    cockpit_url: str,
+    expected: dict[str, list[str]],
+    profile_entities: dict[str, tuple[str, str]],
 ) -> None:
-    """One browser page walks all 16 cockpits in Chinese, switches language with the sidebar
-    toggle, walks them again in English, and leaves a screenshot of each in test-artifacts/."""
+    """One browser page walks all 16 cockpits and the entity profile in Chinese, switches
+    language with the sidebar toggle, walks them again in English, and leaves a screenshot of
+    each in test-artifacts/."""
     page = _open_overview(browser, cockpit_url)
     try:
         _wait_for_page(page, PAGES[0].url_path, "zh")
@@ -241,8 +301,35 @@ def test_every_cockpit_in_both_languages(
                 _open_cockpit(page, spec.url_path, lang)
                 if spec.url_path == "overview":
                     _check_overview(page, expected, lang)
+                if spec.url_path == PROFILE:
+                    _check_profile(page, profile_entities["default"], lang)
                 _assert_no_exception(page)
                 shot = _screenshot(page, f"{spec.url_path}_{lang}.png")
                 assert shot.stat().st_size > 10_000
+    finally:
+        page.close()
+
+
+def test_entity_profile_search_and_deep_link(
+    browser: Browser, cockpit_url: str, profile_entities: dict[str, tuple[str, str]]
+) -> None:
+    """A link with ``?uscc=`` opens that entity; typing another's code in the search box
+    switches the profile to it."""
+    code, _ = profile_entities["other"]
+    default_code, _ = profile_entities["default"]
+    page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+    try:
+        page.goto(f"{cockpit_url}/{PROFILE}?{PROFILE_PARAM}={code}", wait_until="domcontentloaded")
+        _wait_for_page(page, PROFILE, "zh")
+        _check_profile(page, profile_entities["other"], "zh")
+        _assert_no_exception(page)
+        box = page.get_by_label(STRINGS["profile.search"]["zh"])
+        box.fill(default_code)
+        box.press("Enter")
+        _check_profile(page, profile_entities["default"], "zh")
+        _wait_for_page(page, PROFILE, "zh")
+        _assert_no_exception(page)
+        shot = _screenshot(page, f"{PROFILE}_search_zh.png")
+        assert shot.stat().st_size > 10_000
     finally:
         page.close()

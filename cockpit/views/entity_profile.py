@@ -51,6 +51,7 @@ CODE_COLUMNS: dict[str, str] = {
     "procedure": "procedure",
     "origin_type": "origin",
 }
+PROFILE_CODE_COLUMNS = ("apply_type",)  # codes this page names itself (``profile.code.*``)
 # Codes whose meaning differs by mart: a case event's stage, a loop's stage.
 STAGE_KIND = {"case_events": "stage", "loop": "loop_stage"}
 
@@ -67,14 +68,14 @@ TEXT = {
         "The credit code {code} in the link is not in this snapshot; showing the default.",
     ),
     "profile.none": ("快照中没有市场主体。", "The snapshot holds no market entities."),
-    "profile.counts": ("各系统记录数", "Records by system"),
+    "profile.counts": ("各系统记录数", "Record counts by system"),
     "profile.timeline": ("全过程时间轴（按系统）", "Timeline of events by system"),
     "profile.timeline_note": (
         "信用仅标出等级变化的月份；案件按办理环节标出。",
         "Credit shows only the months the class changed; cases show each stage.",
     ),
     "profile.credit": ("信用等级（按月）", "Credit class by month"),
-    "profile.records": ("分系统明细", "Records by system"),
+    "profile.records": ("分系统明细", "Records in detail, by system"),
     "profile.capped": (
         "仅列出最近 {n} 条；上方记录数为全部。",
         "Only the latest {n} are listed; the counts above are complete.",
@@ -106,6 +107,9 @@ TEXT = {
     "profile.sys.case_events": ("案件办理环节", "Case stages"),
     "profile.sys.credit": ("信用月度评级", "Credit months"),
     "profile.sys.loop": ("监管闭环", "Closed loops"),
+    "profile.code.NEW": ("新办", "New"),
+    "profile.code.RENEWAL": ("延续", "Renewal"),
+    "profile.code.CHANGE": ("变更", "Change"),
     "profile.code.COMPANY": ("企业", "Company"),
     "profile.code.SOLE_TRADER": ("个体工商户", "Sole trader"),
     "profile.code.OPERATING": ("存续", "Operating"),
@@ -216,7 +220,8 @@ def _card(card: pd.Series, lang: Lang) -> None:
         f'<div style="font-size:1.45rem;font-weight:700;color:{theme.PRIMARY}">'
         f"{html.escape(str(card['entity_name']))}</div>"
         f'<div style="color:{theme.MUTED_TEXT};margin-bottom:0.3rem">'
-        f"{html.escape(t('field.entity_uscc', lang))}：{html.escape(str(card['entity_uscc']))}"
+        f"{html.escape(t('field.entity_uscc', lang))}{'：' if lang == 'zh' else ': '}"
+        f"{html.escape(str(card['entity_uscc']))}"
         "</div>",
         unsafe_allow_html=True,
     )
@@ -313,7 +318,11 @@ def _credit(uscc: str, lang: Lang) -> None:
             showlegend=False,
         )
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(CREDIT_CLASSES))
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=list(CREDIT_CLASSES),
+        range=[-0.5, len(CREDIT_CLASSES) - 0.5],  # all four classes, whatever the entity had
+    )
     charts.styled(fig, 220, legend=False)
     sections.chart(t("profile.credit", lang), fig, shown, f"{CODE}_credit_chart_{uscc}", lang)
 
@@ -328,6 +337,9 @@ def _tables(uscc: str, counts: dict[str, int], lang: Lang) -> None:
             if system.key in STAGE_KIND:
                 kinds["stage"] = STAGE_KIND[system.key]
             frame = labelled(q.rows(system, uscc), kinds, lang)
+            for column in PROFILE_CODE_COLUMNS:
+                if column in frame.columns:
+                    frame[column] = frame[column].map(lambda code: _code(code, lang))
             if counts[system.key] > q.ROW_LIMIT:
                 st.caption(t("profile.capped", lang, n=q.ROW_LIMIT))
             key = f"{CODE}_{system.key}_{uscc}"
