@@ -114,7 +114,7 @@ def records_table(manifest: Path) -> str:
     return "\n".join(lines)
 
 
-STAGES = ("generation", "bare", "build")
+STAGES = ("generation", "bare", "build", "cockpit")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="demo", choices=["demo", "full"])
     parser.add_argument("--data-dir", help="scratch data directory (default: a temporary one)")
     parser.add_argument("--stages", default=",".join(STAGES),
-                        help="comma-separated subset of generation,bare,build (default: all)")
+                        help="comma-separated subset of generation,bare,build,cockpit "
+                        "(default: all; cockpit times the pages of the built snapshot)")
     args = parser.parse_args(argv)
     wanted = set(args.stages.split(","))
     if not wanted <= set(STAGES):
@@ -157,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
         text = report(args.scale, stages, records_table(paths.root / "simulator" / "manifest.json"))
+        if "cockpit" in wanted:
+            from pipelines.bench_cockpit import cockpit_report
+
+            text += cockpit_report(paths.root) + "\n"
     print(text)
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.write(text)

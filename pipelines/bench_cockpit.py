@@ -1,0 +1,138 @@
+"""Cockpit latency for ``make bench``: what a leader waits for.
+
+Every page is rendered with Streamlit's AppTest (the page script, its queries and charts,
+without a browser) and every page query is run on a fresh read-only connection to the
+published snapshot, as the app does on a cache miss. Caches are cleared between renders so
+each one pays for its queries. Budgets (issue 6/8): page p95 ≤ 500 ms, query p95 ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from sources.config import REPO_ROOT
+
+PAGE_RENDERS = 3
+QUERY_RUNS = 5
+PAGE_BUDGET_MS = 500
+QUERY_BUDGET_MS = 50
+
+
+@dataclass(frozen=True)
+class Latency:
+    what: str
+    samples_ms: list[float]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples_ms)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _page_script(code: str, repo: str) -> None:
+    import sys
+
+    if repo not in sys.path:
+        sys.path.insert(0, repo)
+    import streamlit as st
+
+    from cockpit.views import PAGES
+
+    st.session_state.setdefault("lang", "zh")
+    next(spec for spec in PAGES if spec.url_path == code).render()
+
+
+def page_latencies(data_dir: Path, renders: int = PAGE_RENDERS) -> list[Latency]:
+    """Render time of every page, caches cleared before each render."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from cockpit.views import PAGES
+
+    os.environ["COCKPIT_DATA_DIR"] = str(data_dir)
+    found = []
+    for spec in PAGES:
+        samples = []
+        for _ in range(renders):
+            st.cache_data.clear()
+            started = time.perf_counter()
+            at = AppTest.from_function(_page_script, args=(spec.url_path, str(REPO_ROOT)),
+                                       default_timeout=120).run()
+            samples.append((time.perf_counter() - started) * 1000)
+            if at.exception:
+                raise RuntimeError(f"page {spec.url_path} raised: {at.exception}")
+        found.append(Latency(spec.url_path, samples))
+    return found
+
+
+def query_latencies(data_dir: Path, runs: int = QUERY_RUNS) -> list[Latency]:
+    """Every available page query at the latest month, city-wide, on fresh connections."""
+    import cockpit.views  # noqa: F401  (registers every page's queries)
+    from cockpit import data
+    from cockpit.queries import REGISTRY, Scope
+
+    os.environ["COCKPIT_DATA_DIR"] = str(data_dir)
+    snapshot = str(data.snapshot_path())
+    with duckdb.connect(snapshot, read_only=True) as con:
+        as_of = con.execute("select max(data_as_of) from meta.build_info").fetchall()[0][0]
+    scope = Scope(as_of.replace(day=1), as_of=as_of)
+    found = []
+    for query in REGISTRY:
+        if not query.available():
+            continue
+        params = data._only_used(query.sql, scope.params())
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            con = duckdb.connect(snapshot, read_only=True)
+            try:
+                con.execute(query.sql, dict(params)).df()
+            finally:
+                con.close()
+            samples.append((time.perf_counter() - started) * 1000)
+        found.append(Latency(query.name, samples))
+    return found
+
+
+def overall(latencies: list[Latency], label: str) -> Latency:
+    return Latency(label, [s for latency in latencies for s in latency.samples_ms])
+
+
+def cockpit_report(data_dir: Path) -> str:
+    """Markdown lines: per-page p50/p95, the slowest queries, and both budgets."""
+    pages = page_latencies(data_dir)
+    queries = query_latencies(data_dir)
+    page_all, query_all = overall(pages, "pages"), overall(queries, "queries")
+
+    def verdict(value: float, budget: float) -> str:
+        return "met" if value <= budget else "missed"
+
+    lines = [
+        "",
+        f"Cockpit: {len(pages)} pages × {PAGE_RENDERS} renders (AppTest, caches cleared); "
+        f"{len(queries)} page queries × {QUERY_RUNS} runs on fresh read-only connections.",
+        "",
+        "| page | p50 ms | p95 ms |",
+        "|---|---:|---:|",
+        *(f"| {p.what} | {p.p50:.0f} | {p.p95:.0f} |" for p in pages),
+        f"| **all pages** | **{page_all.p50:.0f}** | **{page_all.p95:.0f}** "
+        f"(budget {PAGE_BUDGET_MS}: {verdict(page_all.p95, PAGE_BUDGET_MS)}) |",
+        "",
+        "| slowest queries | p50 ms | p95 ms |",
+        "|---|---:|---:|",
+        *(f"| {q.what} | {q.p50:.1f} | {q.p95:.1f} |"
+          for q in sorted(queries, key=lambda q: q.p95, reverse=True)[:5]),
+        f"| **all queries** | **{query_all.p50:.1f}** | **{query_all.p95:.1f}** "
+        f"(budget {QUERY_BUDGET_MS}: {verdict(query_all.p95, QUERY_BUDGET_MS)}) |",
+    ]
+    return "\n".join(lines)
