@@ -326,7 +326,9 @@ def test_page_renders_and_matches_indicator_values(
     assert shown_metrics(at) == expected
     chain, department = city, "ALL"
     categories = page_categories(published_data_dir, code)
-    if expected and any(value != MISSING for _, value in expected):
+    # the data-operations page offers no filter: it shows the platform as it stands now
+    filtered = bool(next(s for s in PAGES if s.url_path == code).filters)
+    if filtered and expected and any(value != MISSING for _, value in expected):
         key, choice = _filter_to_change(published_data_dir, code, categories)
         at.selectbox(key=widget_key(key, "zh")).set_value(choice).run()
         assert not at.exception, at.exception
