@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SCALE ?= demo
-STAGES ?= generation,bare,build,cockpit
+STAGES ?= generation,bare,build,indicators,cockpit
 PORT ?= 8501
 HOST ?= 127.0.0.1
 
