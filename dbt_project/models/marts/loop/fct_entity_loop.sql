@@ -22,6 +22,11 @@ cases as (
     select * from {{ ref('fct_cases') }}
 ),
 
+case_lifecycles as (
+    select case_no, cast(executed_at as date) as executed_date
+    from {{ ref('int_enforcement__case_lifecycle') }}
+),
+
 reviews as (
     select case_no, min(filed_date) as reviewed_date
     from {{ ref('fct_oversight_reviews') }}
@@ -99,6 +104,7 @@ staged as (
         cases.case_no,
         cases.filed_date as case_filed_date,
         cases.decided_date as case_decided_date,
+        case_lifecycles.executed_date as case_executed_date,
         cases.closed_date as case_closed_date,
         reviews.reviewed_date,
         days.data_as_of
@@ -107,6 +113,7 @@ staged as (
     left join inspected using (origin_ref)
     left join first_clue using (origin_ref)
     left join cases on cases.case_no = first_clue.case_no
+    left join case_lifecycles on case_lifecycles.case_no = cases.case_no
     left join reviews on reviews.case_no = cases.case_no
     left join departments on departments.department_code = origins.department_code
 ),
@@ -159,6 +166,7 @@ final as (
         case_no,
         case_filed_date,
         case_decided_date,
+        case_executed_date,
         case_closed_date,
         reviewed_date,
         case
