@@ -192,7 +192,8 @@ def _check_profile(page: Page, entity: tuple[str, str], lang: str) -> None:
         arg=labels,
         timeout=RENDER_MS,
     )
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
+    # The timeline chart is drawn after the metrics; wait for it rather than race it.
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=RENDER_MS)
 
 
 def _open_overview(browser: Browser, url: str) -> Page:
