@@ -56,7 +56,9 @@ from sources.systems import warnings as warning_contracts
 from sources.systems.enforcement import CASES
 
 SCENARIOS = ("quzhou",)
-SCALES = {"demo": 0.01, "full": 1.0}  # share of the real yearly volumes
+# Share of the real yearly volumes. ``tenth`` and ``half`` are the benchmark's growth steps
+# (10% and 50% of full volume); the city's structure is the same at every scale.
+SCALES = {"demo": 0.01, "tenth": 0.1, "half": 0.5, "full": 1.0}
 DEFAULT_SEED = 20220620  # the day drones found 84 waterlogging points
 DEFAULT_START = date(2020, 1, 1)
 DEFAULT_END = date(2022, 6, 30)
