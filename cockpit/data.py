@@ -115,7 +115,7 @@ def _cached_query(snapshot: SnapshotId, sql: str, params: Params) -> pd.DataFram
     return frame
 
 
-def _only_used(sql: str, params: Params) -> Params:
+def only_used(sql: str, params: Params) -> Params:
     """DuckDB rejects named parameters the text does not use; a shared scope offers more."""
     if not isinstance(params, Mapping):
         return params
@@ -128,7 +128,7 @@ def query(sql: str, params: Params = ()) -> pd.DataFrame:
 
     ``params`` is a tuple for ``?`` placeholders or a mapping for ``$name`` placeholders.
     """
-    params = _only_used(sql, params)
+    params = only_used(sql, params)
     for _ in range(_SWAP_RETRIES):
         snapshot = snapshot_identity()
         try:

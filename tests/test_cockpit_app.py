@@ -29,8 +29,9 @@ if str(REPO_ROOT) not in sys.path:
 from cockpit.formatting import MISSING, format_value  # noqa: E402
 from cockpit.i18n import STRINGS  # noqa: E402
 from cockpit.scaffold import KEY_COUNTY, KEY_DEPARTMENT  # noqa: E402
-from cockpit.views import PAGES  # noqa: E402
+from cockpit.views import PAGES, render_page_alone  # noqa: E402
 from cockpit.widgets import widget_key  # noqa: E402
+from tests.apptest_text import all_text  # noqa: E402
 
 APP = REPO_ROOT / "cockpit" / "app.py"
 TIMEOUT_SECONDS = 120
@@ -107,36 +108,18 @@ def shown_metrics(at: AppTest) -> list[tuple[str, str]]:
     return [(metric.label, metric.value) for metric in at.metric]
 
 
-def all_text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
-    parts += [m.value for m in at.info] + [m.value for m in at.warning]
-    return "\n".join(str(part) for part in parts)
-
-
 def _run_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(data_dir))
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_SECONDS)
     return at.run()
 
 
-def _page_script(code: str, repo: str) -> None:
-    """Run one cockpit page alone (AppTest cannot switch to a callable st.Page)."""
-    import sys
-
-    if repo not in sys.path:
-        sys.path.insert(0, repo)
-    import streamlit as st
-
-    from cockpit.views import PAGES
-
-    st.session_state.setdefault("lang", "zh")
-    next(spec for spec in PAGES if spec.url_path == code).render()
 
 
 def run_page(data_dir: Path, code: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(data_dir))
     at = AppTest.from_function(
-        _page_script, args=(code, str(REPO_ROOT)), default_timeout=TIMEOUT_SECONDS
+        render_page_alone, args=(code, str(REPO_ROOT)), default_timeout=TIMEOUT_SECONDS
     )
     return at.run()
 

@@ -30,7 +30,7 @@ from cockpit.queries.records import (  # noqa: E402
     parse_filter,
     usable,
 )
-from cockpit.views import PAGES  # noqa: E402
+from cockpit.views import PAGES, render_page_alone  # noqa: E402
 
 SNAPSHOT = Path("warehouse") / "cockpit.duckdb"
 HOSTILE = "330800' or 1=1 --"
@@ -152,17 +152,6 @@ def test_scope_windows() -> None:
 # --- degradation ----------------------------------------------------------------------------
 
 
-def _page_script(code: str, repo: str) -> None:
-    import sys
-
-    if repo not in sys.path:
-        sys.path.insert(0, repo)
-    import streamlit as st
-
-    from cockpit.views import PAGES
-
-    st.session_state.setdefault("lang", "zh")
-    next(spec for spec in PAGES if spec.url_path == code).render()
 
 
 def _render_all(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, AppTest]:
@@ -170,7 +159,7 @@ def _render_all(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Ap
     runs = {}
     for spec in PAGES:
         at = AppTest.from_function(
-            _page_script, args=(spec.url_path, str(REPO_ROOT)), default_timeout=TIMEOUT_SECONDS
+            render_page_alone, args=(spec.url_path, str(REPO_ROOT)), default_timeout=TIMEOUT_SECONDS
         ).run()
         assert not at.exception, f"{spec.url_path}: {at.exception}"
         runs[spec.url_path] = at

@@ -25,9 +25,10 @@ if str(REPO_ROOT) not in sys.path:
 
 from cockpit.i18n import STRINGS  # noqa: E402
 from cockpit.i18n_pages import PAGE_STRINGS  # noqa: E402
-from cockpit.views import COCKPITS, PAGES  # noqa: E402
+from cockpit.views import COCKPITS, PAGES, render_page_alone  # noqa: E402
 from cockpit.views.entity_profile import CODE, KEY_PICK, KEY_SEARCH, PARAM  # noqa: E402
 from cockpit.widgets import widget_key  # noqa: E402
+from tests.apptest_text import all_text  # noqa: E402
 
 TIMEOUT_SECONDS = 120
 SNAPSHOT = Path("warehouse") / "cockpit.duckdb"
@@ -133,24 +134,12 @@ def other_entity(data_dir: Path) -> tuple[str, str]:
     return str(code), str(name)
 
 
-def _page_script(code: str, repo: str) -> None:
-    """Run one registered page alone (AppTest cannot switch to a callable st.Page)."""
-    import sys
-
-    if repo not in sys.path:
-        sys.path.insert(0, repo)
-    import streamlit as st
-
-    from cockpit.views import PAGES
-
-    st.session_state.setdefault("lang", "zh")
-    next(spec for spec in PAGES if spec.url_path == code).render()
 
 
 def profile_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(data_dir))
     at = AppTest.from_function(
-        _page_script, args=(CODE, str(REPO_ROOT)), default_timeout=TIMEOUT_SECONDS
+        render_page_alone, args=(CODE, str(REPO_ROOT)), default_timeout=TIMEOUT_SECONDS
     )
     for name, value in params.items():
         at.query_params[name] = value
@@ -159,12 +148,6 @@ def profile_app(data_dir: Path, monkeypatch: pytest.MonkeyPatch, **params: str) 
 
 def shown_counts(at: AppTest) -> list[tuple[str, str]]:
     return [(metric.label, metric.value) for metric in at.metric]
-
-
-def all_text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
-    parts += [m.value for m in at.info] + [m.value for m in at.warning]
-    return "\n".join(str(part) for part in parts)
 
 
 def timeline_markers(at: AppTest) -> int:

@@ -88,3 +88,22 @@ PAGES: tuple[PageSpec, ...] = (
     ),
 )
 COCKPITS: tuple[PageSpec, ...] = tuple(page for page in PAGES if page.is_cockpit)
+
+
+def render_page_alone(code: str, repo: str) -> None:
+    """Run one registered page as a whole script, for ``AppTest.from_function``.
+
+    AppTest cannot switch to a callable ``st.Page``, so tests and the benchmark render each
+    page through this function. AppTest runs its source text on its own, hence the imports
+    inside and the repository put on ``sys.path``.
+    """
+    import sys
+
+    if repo not in sys.path:
+        sys.path.insert(0, repo)
+    import streamlit as st
+
+    from cockpit.views import PAGES
+
+    st.session_state.setdefault("lang", "zh")
+    next(spec for spec in PAGES if spec.url_path == code).render()
