@@ -168,7 +168,8 @@ def build_ingest_asset(contract: TableContract) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: Warehouse
     ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
         start, end = partition_dates(context)
-        load, outcome = ingest_table(contract, warehouse, start, end, context.run.run_id, context.log)
+        run_id = context.run.run_id
+        load, outcome = ingest_table(contract, warehouse, start, end, run_id, context.log)
         yield dg.MaterializeResult(metadata=load_metadata(load, start, end))
         yield check_result(contract, outcome)
 

@@ -9,6 +9,7 @@ long backfills and lets several webservers share one instance. ``python -m pipel
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -26,10 +27,27 @@ storage:
 """
 
 
-def instance_yaml(pg_url: str | None) -> str:
+def sqlite_event_storage(dagster_home: Path) -> str:
+    """Dagster's default SQLite event log, in its default place, with batched writes of the
+    per-partition materialisations a backfill ends with (``pipelines/event_storage.py``)."""
+    runs = (dagster_home / "history" / "runs").resolve()
+    return f"""
+# SQLite event log in Dagster's default place, storing each batch of materialisations in one
+# transaction (pipelines/event_storage.py).
+event_log_storage:
+  module: pipelines.event_storage
+  class: BatchingSqliteEventLogStorage
+  config:
+    base_dir: {json.dumps(str(runs))}
+"""
+
+
+def instance_yaml(pg_url: str | None, dagster_home: Path | None = None) -> str:
     """The instance configuration for SQLite (no URL) or PostgreSQL."""
     text = TEMPLATE.read_text(encoding="utf-8")
-    return text + POSTGRES_STORAGE if pg_url else text
+    if pg_url:
+        return text + POSTGRES_STORAGE
+    return text + sqlite_event_storage(dagster_home) if dagster_home is not None else text
 
 
 def write_instance_config(dagster_home: Path, pg_url: str | None = None) -> Path:
@@ -47,7 +65,7 @@ def write_instance_config(dagster_home: Path, pg_url: str | None = None) -> Path
                              "run `make setup`") from error
     dagster_home.mkdir(parents=True, exist_ok=True)
     path = dagster_home / "dagster.yaml"
-    path.write_text(instance_yaml(url), encoding="utf-8")
+    path.write_text(instance_yaml(url, dagster_home), encoding="utf-8")
     return path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import yaml
 
 from pipelines.instance import PG_URL_ENV, instance_yaml, write_instance_config
@@ -33,3 +34,61 @@ def test_switching_back_rewrites_the_file(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv(PG_URL_ENV)
     config = yaml.safe_load(write_instance_config(home).read_text("utf-8"))
     assert "storage" not in config
+
+
+def test_sqlite_instance_batches_a_backfills_materialisations(tmp_path: Path, monkeypatch) -> None:
+    """A ranged run over 60 daily partitions on the configured SQLite instance: every
+    partition is recorded as materialised, through the batching storage, and the run plans
+    one event per asset rather than one per partition."""
+
+    from pipelines import DAGSTER_EVENT_SETTINGS, event_storage
+    from pipelines.event_storage import BatchingSqliteEventLogStorage
+
+    batched: list[int] = []  # sizes of the batches that took the one-transaction path
+
+    def spy(events) -> bool:  # noqa: ANN001
+        fast = batchable(events)
+        if fast:
+            batched.append(len(events))
+        return fast
+
+    batchable = event_storage.batchable
+    monkeypatch.setattr(event_storage, "batchable", spy)
+
+    for name, value in DAGSTER_EVENT_SETTINGS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv(PG_URL_ENV, raising=False)
+    home = tmp_path / "home"
+    write_instance_config(home)
+    days = dg.DailyPartitionsDefinition(start_date="2022-01-01", end_date="2022-03-02")
+
+    @dg.asset(partitions_def=days, backfill_policy=dg.BackfillPolicy.single_run())
+    def landed(context) -> dg.MaterializeResult:  # noqa: ANN001 (Dagster reads the hint)
+        return dg.MaterializeResult(metadata={"days": len(context.partition_keys)})
+
+    instance = dg.DagsterInstance.from_config(str(home))
+    try:
+        assert isinstance(instance.event_log_storage, BatchingSqliteEventLogStorage)
+        result = dg.materialize(
+            [landed],
+            instance=instance,
+            tags={
+                "dagster/asset_partition_range_start": "2022-01-01",
+                "dagster/asset_partition_range_end": "2022-03-01",
+            },
+        )
+        assert result.success
+        keys = days.get_partition_keys()
+        assert len(keys) == 60
+        assert instance.get_materialized_partitions(landed.key) == set(keys)
+        planned = instance.get_records_for_run(
+            result.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+        ).records
+        assert len(planned) == 1
+        stored = instance.get_records_for_run(
+            result.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+        ).records
+        assert len(stored) == 60
+        assert sum(batched) == 60
+    finally:
+        instance.dispose()
