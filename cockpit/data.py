@@ -3,8 +3,12 @@
 Why it looks like this:
 
 * The pipeline publishes ``<data_dir>/warehouse/cockpit.duckdb`` by building a new file and
-  ``os.replace``-ing it over the old one. A DuckDB reader holding the file would block the
-  writer, so every query opens a connection, runs, and closes it at once.
+  ``os.replace``-ing it over the old one, so a reader holding the file never blocks it. Each
+  file version is attached read-only to one in-process DuckDB instance that stays open (its
+  buffer pool keeps the snapshot's blocks warm: a query on a newly opened file measured
+  5–15× slower than the same query once its blocks were read); every query runs on a fresh
+  cursor of that instance. ``ATTACH`` rather than ``duckdb.connect(path)`` because DuckDB
+  caches instances by path, and after a swap the path would hand back the old file.
 * Results are cached with ``st.cache_data`` keyed on the file's identity (inode, mtime_ns,
   size). A swap gives a new inode, hence a new key, hence fresh data on the next rerun,
   with no TTL to tune. The identity is re-checked after each query so a swap *during* a query
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -34,6 +39,11 @@ _SWAP_RETRIES = 3
 _NAMED_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 Params = tuple[object, ...] | Mapping[str, object]
 _CACHE_ENTRIES = 1024  # 16 pages × ~20 queries × a few filter choices
+# Snapshot instances kept open: the current file and the one before it, which a query that
+# started just before a swap may still be reading.
+_KEEP_INSTANCES = 2
+# A ceiling on each instance's buffer pool; DuckDB's default is 80% of the machine.
+MEMORY_LIMIT = os.environ.get("COCKPIT_DUCKDB_MEMORY_LIMIT", "2GB")
 
 
 class SnapshotUnavailable(RuntimeError):
@@ -101,15 +111,52 @@ def snapshot_available() -> bool:
     return _identity(snapshot_path()) is not None
 
 
+_instances: dict[SnapshotId, duckdb.DuckDBPyConnection] = {}
+_instances_lock = threading.Lock()
+
+
+def _open_instance(snapshot: SnapshotId) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with this file version attached read-only as ``snapshot``."""
+    con = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT})
+    try:
+        literal = snapshot.path.replace("'", "''")
+        con.execute(f"attach '{literal}' as snapshot (read_only)")
+    except duckdb.Error:
+        con.close()
+        raise
+    return con
+
+
+def snapshot_cursor(snapshot: SnapshotId) -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the open instance of this file version, its catalogue in use.
+
+    The caller closes it. Opening the instance of a new version closes all but the newest
+    few older ones."""
+    with _instances_lock:
+        instance = _instances.get(snapshot)
+        if instance is None:
+            instance = _instances[snapshot] = _open_instance(snapshot)
+            for stale in list(_instances)[:-_KEEP_INSTANCES]:
+                _instances.pop(stale).close()
+        cursor = instance.cursor()
+    cursor.execute("use snapshot")
+    return cursor
+
+
+def run_query(snapshot: SnapshotId, sql: str, params: Params) -> pd.DataFrame:
+    """Run one query on one file version, uncached (the benchmark times exactly this)."""
+    cursor = snapshot_cursor(snapshot)
+    try:
+        bound = dict(params) if isinstance(params, Mapping) else list(params)
+        return cursor.execute(sql, bound).df()
+    finally:
+        cursor.close()
+
+
 @st.cache_data(max_entries=_CACHE_ENTRIES, show_spinner=False)
 def _cached_query(snapshot: SnapshotId, sql: str, params: Params) -> pd.DataFrame:
     """Run one constant query against one specific file version."""
-    con = duckdb.connect(snapshot.path, read_only=True)
-    try:
-        bound = dict(params) if isinstance(params, Mapping) else list(params)
-        frame = con.execute(sql, bound).df()
-    finally:
-        con.close()
+    frame = run_query(snapshot, sql, params)
     if _identity(Path(snapshot.path)) != snapshot:
         raise _SnapshotChanged
     return frame
