@@ -6,7 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SCALE ?= demo
-STAGES ?= generation,bare,build,indicators,cockpit
+# growth (tenth and half generated and built beside this run's build) only at full scale
+BENCH_FULL_ONLY := ,growth
+STAGES ?= generation,bare,build,daily,indicators,cockpit$(if $(filter full,$(SCALE)),$(BENCH_FULL_ONLY))
 PORT ?= 8501
 HOST ?= 127.0.0.1
 
@@ -29,7 +31,7 @@ help:
 	@echo "make cockpit  serve the cockpit on http://$(HOST):$(PORT)"
 	@echo "make dagster  serve the Dagster UI on http://$(HOST):3000"
 	@echo "make bench    time generation, bare load and build at SCALE=$(SCALE) (STAGES=...)"
-	@echo "make docs     the dbt docs site, offline, in \$$COCKPIT_DATA_DIR/docs/dbt/index.html"
+	@echo "make docs     dbt docs and GX Data Docs, offline: \$$COCKPIT_DATA_DIR/docs/{dbt,quality}/index.html"
 	@echo "make lint     ruff"
 	@echo "Data directory: $(COCKPIT_DATA_DIR)"
 
@@ -74,7 +76,8 @@ dagster: $(STAMP)
 test: setup
 	$(PY) -m pytest
 
-# One self-contained HTML page (manifest and catalogue inlined): opens from disk, no network.
+# One self-contained HTML page (manifest and catalogue inlined): opens from disk, no network;
+# then GX's Data Docs from the suites' kept results, with CSS/JS vendored (docs/quality.md).
 # The catalogue of columns comes from the built warehouse, so an empty data dir is built first.
 docs: $(STAMP)
 	@if [ ! -f "$(COCKPIT_DATA_DIR)/warehouse/build.duckdb" ]; then $(MAKE) --no-print-directory build; fi
@@ -83,6 +86,7 @@ docs: $(STAMP)
 	mkdir -p "$(COCKPIT_DATA_DIR)/docs/dbt"
 	cp "$(COCKPIT_DATA_DIR)/docs/target/static_index.html" "$(COCKPIT_DATA_DIR)/docs/dbt/index.html"
 	@echo "dbt docs: $(COCKPIT_DATA_DIR)/docs/dbt/index.html"
+	$(PY) -m quality.data_docs --data-dir "$(COCKPIT_DATA_DIR)"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

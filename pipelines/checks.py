@@ -36,7 +36,7 @@ def suite_check_result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
 def validate_warehouse(warehouse: Warehouse, run_id: str) -> SuiteOutcome:
     """Run the warehouse suite on the build database and record it in the history."""
     with warehouse.connect() as con:
-        outcome = run_suite(SUITE_NAME, warehouse_suite(), warehouse_frames(con))
+        outcome = run_suite(SUITE_NAME, warehouse_suite(), warehouse_frames(con), run_name=run_id)
         record_outcome(con, outcome, asset_key=VALUES_KEY.to_user_string(), run_id=run_id,
                        partition_start=None, partition_end=None)
     return outcome

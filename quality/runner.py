@@ -3,6 +3,10 @@
 Batches are validated as pandas frames, which Great Expectations handles natively: no SQL
 adapter or DuckDB shim is involved. The history table ``quality.check_results`` lives in the
 build database and is published with the snapshot for the data-operations cockpit.
+
+GX's own validation results are also kept, as JSON in the validation-results store of a
+file-backed GX project (``$COCKPIT_DATA_DIR/quality/gx``), so ``quality.data_docs`` renders
+Data Docs from the runs that really happened instead of re-running suites.
 """
 
 from __future__ import annotations
@@ -11,14 +15,35 @@ import datetime as dt
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from quality.suites import ExpectationSpec
+from sources.config import DATA_DIR_ENV, data_paths
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+# The GX project (great_expectations.yml, stores) inside a data directory, and its
+# validation-results store: GX's default layout, so a file context opened there reads them.
+GX_PROJECT_SUBDIR = Path("quality") / "gx"
+VALIDATIONS_SUBDIR = Path("uncommitted") / "validations"
+
+
+def gx_project_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The GX project directory of a data directory (default: the configured one)."""
+    return data_paths(data_dir).root / GX_PROJECT_SUBDIR
+
+
+def default_results_dir() -> Path | None:
+    """Where runs keep their GX results when the caller names no place.
+
+    Only an explicitly configured ``COCKPIT_DATA_DIR`` counts (the pipeline always sets it):
+    a bare call, as in a unit test, must not write into ``./data``.
+    """
+    return gx_project_dir() if os.environ.get(DATA_DIR_ENV) else None
 
 
 @dataclass(frozen=True)
@@ -54,12 +79,28 @@ def _observed(result: dict[str, Any]) -> str:
 
 
 def run_suite(
-    suite_name: str, specs: list[ExpectationSpec], frames: dict[str, pd.DataFrame]
+    suite_name: str,
+    specs: list[ExpectationSpec],
+    frames: dict[str, pd.DataFrame],
+    *,
+    keep_results: bool = True,
+    results_dir: str | os.PathLike[str] | None = None,
+    run_name: str | None = None,
 ) -> SuiteOutcome:
-    """Validate each target frame (``rows``, ``files``) against its expectations."""
-    import great_expectations as gx  # slow to import; only runs that validate pay for it
+    """Validate each target frame (``rows``, ``files``) against its expectations.
 
+    With ``keep_results`` each GX result is stored under ``results_dir`` (a GX project
+    directory; default ``default_results_dir()``, i.e. nowhere when no data directory is
+    configured), keyed by suite, ``run_name`` (e.g. the Dagster run id) and time.
+    """
+    import great_expectations as gx  # slow to import; only runs that validate pay for it
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    keep_in = Path(results_dir) if results_dir is not None else default_results_dir()
+    run_id = _run_identifier(run_name)
     context = gx.get_context(mode="ephemeral")
+    # No tqdm bar per expectation: a build validates ~30 batches and the bars drown its log.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas("batches")
     outcomes: list[ExpectationOutcome] = []
     for target, frame in frames.items():
@@ -71,10 +112,49 @@ def run_suite(
             suite.add_expectation(getattr(gx.expectations, spec.expectation)(**spec.kwargs))
         definition = source.add_dataframe_asset(target).add_batch_definition_whole_dataframe(target)
         result = definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
+        if keep_results and keep_in is not None:
+            store_result(keep_in, result, run_id)
         # GX reports results in its own order; match them back to our specs by configuration.
         for spec, res in zip(target_specs, _ordered(target_specs, result.results), strict=True):
             outcomes.append(ExpectationOutcome(spec, bool(res.success), _observed(res.result)))
     return SuiteOutcome(suite_name, outcomes)
+
+
+def _run_identifier(run_name: str | None) -> Any:
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    return RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
+
+
+def store_result(project_dir: Path, result: Any, run_id: Any) -> Path:
+    """Write one ``ExpectationSuiteValidationResult`` into the project's results store.
+
+    ``Batch.validate`` leaves out the run metadata a ``ValidationDefinition`` would add; it
+    is added here as GX does, so the Data Docs pages show the run's name and time. The
+    store backend is GX's own, hence GX's file layout (suite/run name/run time/batch).
+    """
+    from great_expectations.data_context.store import ValidationResultsStore
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    result.meta["run_id"] = run_id
+    result.meta["validation_time"] = run_id.run_time
+    store = ValidationResultsStore(
+        store_backend={
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(project_dir / VALIDATIONS_SUBDIR),
+            # the id file is written on first use; parallel ingest steps would race for it
+            "suppress_store_backend_id": True,
+        }
+    )
+    key = ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=result.suite_name),
+        run_id=run_id,
+        batch_identifier=result.batch_id,
+    )
+    return Path(store.set(key, result))
 
 
 def _ordered(specs: list[ExpectationSpec], results: list[Any]) -> list[Any]:
