@@ -8,6 +8,7 @@ from pipelines.checks import warehouse_suite_check
 from pipelines.cockpits import COCKPIT_ASSETS
 from pipelines.ingest import INGEST_ASSETS
 from pipelines.publish import cockpit_snapshot
+from pipelines.quality_job import FRESHNESS_CHECKS, data_quality_job, data_quality_schedule
 from pipelines.resources import Warehouse
 from pipelines.schedules import (
     daily_ingest_job,
@@ -20,10 +21,10 @@ from pipelines.transform import dbt_resource, warehouse_models
 
 defs = dg.Definitions(
     assets=[*INGEST_ASSETS, warehouse_models, cockpit_snapshot, *COCKPIT_ASSETS],
-    asset_checks=[warehouse_suite_check],
+    asset_checks=[warehouse_suite_check, *FRESHNESS_CHECKS],
     resources={"warehouse": Warehouse(), "dbt": dbt_resource()},
-    jobs=[daily_ingest_job, transform_and_publish_job],
-    schedules=[daily_ingest_schedule],
+    jobs=[daily_ingest_job, transform_and_publish_job, data_quality_job],
+    schedules=[daily_ingest_schedule, data_quality_schedule],
     sensors=[publish_after_ingest, landing_zone_sensor],
     # DuckDB admits one writer: steps of a run execute one after another in one process.
     executor=dg.in_process_executor,

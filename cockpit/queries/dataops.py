@@ -2,16 +2,28 @@
 which catalogue categories have values.
 
 These read the ``meta``, ``quality`` and ``indicators`` schemas rather than marts, and are not
-scoped by place; each loader returns an empty frame when its table is absent.
+scoped by place; each loader returns an empty frame when its table is absent. Whether a
+source is late is judged by ``pipelines.freshness``, the rules the Dagster freshness checks
+apply, so the page and the checks never disagree.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 
 from cockpit import data
+from pipelines.freshness import (
+    LATEST_DAYS_SQL,
+    SystemFreshness,
+    TableFreshness,
+    assess,
+    by_system,
+    deliveries_from_rows,
+    reference_day,
+)
 
 DAILY_WINDOW_DAYS = 60
 
@@ -54,6 +66,25 @@ def freshness() -> pd.DataFrame:
     if not data.has_columns("meta", "ingest_files", ("partition_date", "quarantined")):
         return pd.DataFrame()
     return data.query(_FRESHNESS_SQL)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """Every contracted table and every system judged against the landing zone's clock."""
+
+    reference: date | None
+    tables: list[TableFreshness]
+    systems: list[SystemFreshness]
+
+
+def judge() -> Judged:
+    """Lag and state per table and per system, read with the checks' own query (call it
+    only when ``freshness()`` found the file log)."""
+    latest = data.query(LATEST_DAYS_SQL)
+    deliveries = deliveries_from_rows(latest.itertuples(index=False))
+    reference = reference_day(deliveries)
+    tables = assess(deliveries, reference)
+    return Judged(reference, tables, by_system(tables))
 
 
 def daily(until: date) -> pd.DataFrame:

@@ -1,10 +1,13 @@
-"""Cockpit 16 · 数据运维 Data operations: whether every source arrived on time (last partition
-day against the data's as-of day), rows landed / loaded / quarantined, the latest outcome of
-every quality check, and which catalogue categories have values and which marts are missing.
+"""Cockpit 16 · 数据运维 Data operations: whether every source system is still sending and
+every table arrived on time (against the newest day any system delivered, with the rules of
+the Dagster freshness checks, ``pipelines.freshness``), rows landed / loaded / quarantined, the
+latest outcome of every quality check, and which catalogue categories have values and which
+marts are missing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
@@ -14,8 +17,7 @@ from cockpit import charts, data, sections, theme
 from cockpit.i18n import Lang, code_label, pick, register, t
 from cockpit.queries import SCHEMA, dataops
 from cockpit.scaffold import CockpitSpec, PageContext, run_page
-
-LATE_DAYS = 2  # a source more than this many days behind the as-of day is stalled
+from pipelines.freshness import STATES, SystemFreshness
 
 SPEC = CockpitSpec("data_ops", filters=frozenset(), drilldown=False)
 TEXT = {
@@ -32,6 +34,31 @@ TEXT = {
         "目录引用的事实表均已发布。",
         "Every fact model the catalogue names is published.",
     ),
+    "data_ops.systems": ("各系统交付状态", "Delivery per source system"),
+    "data_ops.system": ("系统", "System"),
+    "data_ops.system_day": ("全部数据表交付至", "All tables up to"),
+    "data_ops.late_tables": ("滞后的数据表", "Late tables"),
+    "data_ops.reference": (
+        "参照日 {day}：各系统中最新的交付日（按落地区自身时钟判断，不按今天）。",
+        "Reference day {day}: the newest day any system delivered (the landing zone's own "
+        "clock, not today).",
+    ),
+    "data_ops.stalled": ("已停止发送的系统：{systems}", "Systems that stopped sending: {systems}"),
+    "data_ops.late": ("交付滞后的系统：{systems}", "Systems delivering late: {systems}"),
+    "data_ops.behind": ("滞后 {n} 天", "{n} days behind"),
+    "data_ops.never": ("从未交付", "never delivered"),
+    "data_ops.sys.approvals": ("审批（审管联动）", "Approvals"),
+    "data_ops.sys.complaints": ("12345 投诉举报", "12345 complaints"),
+    "data_ops.sys.drones": ("综合飞一次", "Drones"),
+    "data_ops.sys.enforcement": ("统一处罚办案", "Enforcement cases"),
+    "data_ops.sys.grid": ("基层网格", "Community grid"),
+    "data_ops.sys.inspection": ("综合查一次", "Joint inspection"),
+    "data_ops.sys.items": ("三张清单", "Three lists"),
+    "data_ops.sys.market": ("市场主体与信用", "Market entities & credit"),
+    "data_ops.sys.organisation": ("执法力量", "Enforcement force"),
+    "data_ops.sys.oversight": ("执法监督", "Oversight"),
+    "data_ops.sys.warnings": ("运行监测预警", "Operational warnings"),
+    "data_ops.freshness_tables": ("各数据表最新分区", "Latest partition per table"),
     "data_ops.table": ("数据表", "Table"),
     "data_ops.last_partition": ("最新分区日", "Last partition"),
     "data_ops.lag": ("滞后天数", "Days behind"),
@@ -69,7 +96,9 @@ def _body(ctx: PageContext) -> None:
     if fresh.empty:
         sections.unavailable("meta.ingest_files", lang)
     else:
-        _freshness(fresh, as_of, lang)
+        judged = dataops.judge()
+        _systems(judged, lang)
+        _freshness(fresh, judged, lang)
         _daily(as_of, lang)
     sections.heading(t("data_ops.checks", lang))
     checks = dataops.checks()
@@ -81,25 +110,82 @@ def _body(ctx: PageContext) -> None:
     _coverage(lang)
 
 
-def freshness_state(lag_days: int) -> str:
-    """green when the source reached the as-of day, amber when a little late, red stalled."""
-    if lag_days <= 0:
-        return "green"
-    return "amber" if lag_days <= LATE_DAYS else "red"
+def system_name(system: str, lang: Lang) -> str:
+    """The system's readable name; an unknown system shows its code."""
+    key = f"data_ops.sys.{system}"
+    return t(key, lang) if key in TEXT else system
 
 
-def _freshness(fresh: pd.DataFrame, as_of: date, lang: Lang) -> None:
-    last = pd.to_datetime(fresh["last_partition"]).dt.date
-    lag = [(as_of - day).days for day in last]
+def _state_styler(frame: pd.DataFrame, column: str, lang: Lang) -> pd.io.formats.style.Styler:
+    """Colour the state column's labels green / amber / red."""
+    colours = {code_label("freshness", s, lang): theme.status_colour(s) for s in STATES}
+    return frame.style.map(
+        lambda v: f"color: {colours.get(v, '')}; font-weight: 600" if v in colours else "",
+        subset=[column],
+    )
+
+
+def _systems(judged: dataops.Judged, lang: Lang) -> None:
+    """One row per system, stalest first, and a banner naming the systems that stopped."""
+    if judged.reference:
+        st.caption(t("data_ops.reference", lang, day=judged.reference.isoformat()))
+    _banner(judged.systems, lang)
+    state = t("data_ops.state", lang)
+    shown = pd.DataFrame(
+        {
+            t("data_ops.system", lang): [system_name(s.system, lang) for s in judged.systems],
+            t("data_ops.system_day", lang): [s.last_day for s in judged.systems],
+            t("data_ops.lag", lang): pd.array([s.lag_days for s in judged.systems], "Int64"),
+            state: [code_label("freshness", s.state, lang) for s in judged.systems],
+            t("data_ops.late_tables", lang): [_listing(s.late_tables, lang)
+                                              for s in judged.systems],
+        }
+    )
+    st.markdown(f"**{t('data_ops.systems', lang)}**")
+    st.dataframe(_state_styler(shown, state, lang), hide_index=True)
+    sections.export_button(shown, "data_ops_systems", lang)
+
+
+def _listing(items: Iterable[str], lang: Lang) -> str:
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def _banner(systems: list[SystemFreshness], lang: Lang) -> None:
+    """Name the stalled (red) and late (amber) systems above the table."""
+    opened, closed = ("（", "）") if lang == "zh" else (" (", ")")
+
+    def listed(state: str) -> str:
+        return _listing(
+            (
+                system_name(s.system, lang) + opened
+                + (t("data_ops.behind", lang, n=s.lag_days) if s.lag_days is not None
+                   else t("data_ops.never", lang))
+                + closed
+                for s in systems if s.state == state
+            ),
+            lang,
+        )
+
+    if stalled := listed("red"):
+        st.error(t("data_ops.stalled", lang, systems=stalled), icon=":material/sync_problem:")
+    if late := listed("amber"):
+        st.warning(t("data_ops.late", lang, systems=late), icon=":material/schedule:")
+
+
+def _freshness(fresh: pd.DataFrame, judged: dataops.Judged, lang: Lang) -> None:
+    by_table = {table.table: table for table in judged.tables}
+    judged_rows = [by_table.get(name) for name in fresh["table_name"]]
     landed = fresh["landed"].astype(float)
+    state = t("data_ops.state", lang)
     shown = pd.DataFrame(
         {
             t("data_ops.table", lang): fresh["table_name"],
-            t("data_ops.last_partition", lang): last,
-            t("data_ops.lag", lang): lag,
-            t("data_ops.state", lang): [
-                code_label("freshness", freshness_state(d), lang) for d in lag
-            ],
+            t("data_ops.last_partition", lang): pd.to_datetime(fresh["last_partition"]).dt.date,
+            t("data_ops.lag", lang): pd.array(
+                [row.lag_days if row else None for row in judged_rows], "Int64"
+            ),
+            state: [code_label("freshness", row.state if row else None, lang)
+                    for row in judged_rows],
             t("data_ops.files", lang): fresh["files"],
             t("data_ops.landed", lang): fresh["landed"].astype("int64"),
             t("data_ops.loaded", lang): fresh["loaded"].astype("int64"),
@@ -109,13 +195,10 @@ def _freshness(fresh: pd.DataFrame, as_of: date, lang: Lang) -> None:
             ).round(4),
         }
     )
-    colours = {
-        code_label("freshness", s, lang): theme.status_colour(s) for s in ("green", "amber", "red")
-    }
-    styled = shown.style.map(
-        lambda v: f"color: {colours.get(v, '')}; font-weight: 600" if v in colours else "",
-        subset=[t("data_ops.state", lang)],
-    ).format({t("data_ops.quarantine_rate", lang): "{:.2%}"})
+    styled = _state_styler(shown, state, lang).format(
+        {t("data_ops.quarantine_rate", lang): "{:.2%}"}
+    )
+    st.markdown(f"**{t('data_ops.freshness_tables', lang)}**")
     st.dataframe(styled, hide_index=True)
     sections.export_button(shown, "data_ops_freshness", lang)
 
