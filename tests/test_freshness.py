@@ -309,3 +309,20 @@ def test_data_ops_page_flags_a_system_that_stopped_sending(
     assert systems.iloc[0]["系统"] == "执法监督"  # the worst first
     others = systems[systems["系统"] != "执法监督"]
     assert len(others) == len(SYSTEMS) - 1 and set(others["状态"]) == {"按时"}
+
+
+def test_a_system_that_sent_nothing_warns_without_blocking_the_others() -> None:
+    """No file for the days ingested fails the batch's ``files`` expectation as a warning:
+    the table's ingest step passes, so the run (and every other system's day) can publish,
+    and the freshness check flags the stopped system."""
+    import pandas as pd
+
+    from quality.runner import run_suite
+    from quality.suites import contract_suite
+    from sources.registry import CONTRACTS
+
+    specs = [spec for spec in contract_suite(CONTRACTS[0]) if spec.target == "batch"]
+    batch = pd.DataFrame({"files": [0], "quarantine_share_judged": [0.0]})
+    outcome = run_suite("stopped", specs, {"batch": batch}, keep_results=False)
+    assert outcome.passed
+    assert [o.spec.column for o in outcome.failed_warnings] == ["files"]
