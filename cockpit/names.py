@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cockpit import data
-from cockpit.i18n import Lang, code_label, pick
+from cockpit.i18n import Lang, code_label
 
 _DEPARTMENTS_SQL = """
 select department_code, name_zh, name_en, domain_code from marts.dim_department
@@ -17,8 +17,7 @@ order by department_code
 
 def place_names(lang: Lang) -> dict[str, str]:
     """Every city, county and town code with its name in the language."""
-    frame = data.load_geographies()
-    return {row["geo_code"]: pick(row, "name", lang) for _, row in frame.iterrows()}
+    return _names(data.load_geographies(), "geo_code", lang)
 
 
 def department_names(lang: Lang) -> dict[str, str]:
@@ -26,8 +25,18 @@ def department_names(lang: Lang) -> dict[str, str]:
     codes of the departments that lead them)."""
     if not data.has_columns("marts", "dim_department", ("department_code",)):
         return {}
-    frame = data.query(_DEPARTMENTS_SQL)
-    return {row["department_code"]: pick(row, "name", lang) for _, row in frame.iterrows()}
+    return _names(data.query(_DEPARTMENTS_SQL), "department_code", lang)
+
+
+def _names(frame: pd.DataFrame, code: str, lang: Lang) -> dict[str, str]:
+    """code → name in the language, else in Chinese (``pick``'s rule, column-wise: labelling
+    several columns per chart row by row was a tenth of a page's render, profiled)."""
+    chosen = frame[f"name_{lang}"] if f"name_{lang}" in frame.columns else frame["name_zh"]
+    names = chosen.where(chosen.notna() & (chosen.astype(str) != ""), frame["name_zh"])
+    return {
+        str(key): "" if value is None or value != value else str(value)
+        for key, value in zip(frame[code], names, strict=True)
+    }
 
 
 def label_column(frame: pd.DataFrame, column: str, kind: str, lang: Lang) -> pd.Series:
