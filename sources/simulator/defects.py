@@ -55,13 +55,10 @@ def plan(rows: list[Row], contract: TableContract, fmt: str, rng: np.random.Gene
     """Pick which rows of one file are defective, and for which reason each."""
     hits = rng.random(len(rows)) < rate
     choice = rng.random(len(rows))
-    reasons: list[Reason | None] = []
-    for row, hit, u in zip(rows, hits.tolist(), choice.tolist(), strict=True):
-        if not hit:
-            reasons.append(None)
-            continue
-        candidates = eligible(row, contract, fmt)
-        reasons.append(candidates[int(u * len(candidates))])
+    reasons: list[Reason | None] = [None] * len(rows)
+    for index in np.flatnonzero(hits).tolist():  # only the few hit rows, in file order
+        candidates = eligible(rows[index], contract, fmt)
+        reasons[index] = candidates[int(float(choice[index]) * len(candidates))]
     return reasons
 
 

@@ -8,6 +8,7 @@ later months (a rectification next month, a case decided in the autumn) wait in 
 from __future__ import annotations
 
 import json
+import operator
 import shutil
 import sys
 import time
@@ -15,9 +16,8 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import chain
 from pathlib import Path
-
-import polars as pl
 
 from sources.contracts import TableContract
 from sources.simulator import (
@@ -37,7 +37,7 @@ from sources.simulator import (
 )
 from sources.simulator import warnings as warning_sim
 from sources.simulator.formats import Row
-from sources.simulator.frames import write_frame
+from sources.simulator.frame_desk import DeskProcess, DeskSettings, FileResult, LocalDesk
 from sources.simulator.handoffs import Clue, SystemMonth, Trigger
 from sources.simulator.timeline import Month, months
 from sources.simulator.world import Stream, World, build_world
@@ -142,8 +142,12 @@ def generate(
     end: date | str = DEFAULT_END,
     scenario: str = "quzhou",
     progress: bool = True,
+    writer_process: bool = True,
 ) -> GenerationReport:
-    """Generate the scenario into ``landing_dir``, replacing earlier output of its systems."""
+    """Generate the scenario into ``landing_dir``, replacing earlier output of its systems.
+
+    ``writer_process``: write the frame tables in a second process while the next month is
+    generated (see ``frame_desk``); the files are the same bytes either way."""
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
     if scale not in SCALES:
@@ -158,12 +162,18 @@ def generate(
     _clear(landing, report.ledger_path)
     # The entity pool scales with the volumes: tasks and cases name only entities that the
     # market register of this run exports (about 3.2k at demo, 320k at full scale).
-    run = _Run(build_world(seed, SCALES[scale]), landing, report, SCALES[scale])
-    for month in months(start, end):
-        run.month(month)
-        if progress:
-            print(f"[simulator] {month.year}-{month.month:02d} "
-                  + "  ".join(f"{t} {n:,}" for t, n in report.rows.items()), file=sys.stderr)
+    run = _Run(build_world(seed, SCALES[scale]), landing, report, SCALES[scale],
+               writer_process)
+    try:
+        for month in months(start, end):
+            run.month(month)
+            if progress:  # records generated so far (files are counted at the end)
+                print(f"[simulator] {month.year}-{month.month:02d} "
+                      + "  ".join(f"{t} {n:,}" for t, n in report.records.items()),
+                      file=sys.stderr)
+        run.account(run.desk.finish())
+    finally:
+        run.desk.close()
     write_ledger(report.ledger_path, run.ledger)
     (report.ledger_path.parent / "manifest.json").write_text(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -187,16 +197,16 @@ def _clear(landing: Path, ledger: Path) -> None:
 class _Run:
     """State carried from month to month: rows waiting for their day, clues not yet filed."""
 
-    def __init__(self, world: World, landing: Path, report: GenerationReport, factor: float):
+    def __init__(self, world: World, landing: Path, report: GenerationReport, factor: float,
+                 writer_process: bool = True):
         self.world, self.landing, self.report, self.factor = world, landing, report, factor
         self.outbox: dict[str, dict[str, list[Row]]] = {c.table_name: defaultdict(list)
                                                         for c in CONTRACTS}
         self.clues: list[Clue] = []  # waiting for the day they reach the clue centre
         self.raised: list[Trigger] = []  # raised this month, not yet weighed by capacity
         self.triggers: list[Trigger] = []  # acted on, waiting for their month's visit
-        self.resent_frames: dict[tuple[str, date], list[pl.DataFrame]] = {}
         self.ledger: list[LedgerEntry] = []
-        self.frames = grid_events.FrameOutbox()
+        self.written: list[FileResult] = []  # the row files, accounted with the frame files
         for rows in grids.grid_rows(world, report.start).values():
             self._file(grid_contracts.CELLS, rows, len(rows))
         for register in REGISTERS:
@@ -206,6 +216,10 @@ class _Run:
                 keys = {r[k] for rows in by_day.values() for r in rows
                         for k in _contract(table).key}
                 report.records[table] = len(keys)
+        # Frame tables are written by a second process while the next month is generated.
+        settings = DeskSettings(landing, world.seed, report.end, report.defect_rate,
+                                FRAME_CONTRACTS, len(CONTRACTS))
+        self.desk = DeskProcess(settings) if writer_process else LocalDesk(settings)
 
     def month(self, month: Month) -> None:
         """Generate every system's month in causal order and write the month's days.
@@ -248,12 +262,14 @@ class _Run:
         self._take(cases)
         self._take(oversight.generate_month(world, month, handed, end))
         tracks = drones.track_point_frames(world, month, factor)
+        days = {day: tracks[day] for day in month.days}
+        points = drone_contracts.TRACK_POINTS.table_name
+        self.report.records[points] = (self.report.records.get(points, 0)
+                                       + sum(frame.height for frame in days.values()))
+        self.desk.write_days(days)  # the frame files first: they then overlap the row files
         for day in month.days:
             for contract in CONTRACTS:
                 self._write(contract, day)
-            self._write_tracks(day, tracks.pop(day))
-            for contract in FRAME_CONTRACTS[1:]:
-                self._write_frame(contract, day)
 
     def _take(self, system_month: SystemMonth) -> None:
         """File a system's month: rows into the outbox, frames into the frame outbox, and
@@ -262,7 +278,7 @@ class _Run:
             box = self.outbox[table]
             for row in rows:
                 box[str(row["updated_at"])[:10]].append(row)
-        self.frames.add(system_month.frames)
+        self.desk.add(system_month.frames)
         for table, count in system_month.records.items():
             self.report.records[table] = self.report.records.get(table, 0) + count
         self.clues.extend(system_month.clues)
@@ -276,8 +292,7 @@ class _Run:
             self.report.records.get(contract.table_name, 0) + records)
 
     def _write(self, contract: TableContract, day: date) -> None:
-        rows = self.outbox[contract.table_name].pop(day.isoformat(), [])
-        rows.sort(key=lambda r: (str(r["updated_at"]), *(str(r[k]) for k in contract.key)))
+        rows = _file_order(self.outbox[contract.table_name].pop(day.isoformat(), []), contract)
         label = zlib.crc32(contract.table_name.encode())
         encoding = "utf-8"
         if contract.formats[0] == "csv" and contract.system == "inspection":
@@ -288,36 +303,25 @@ class _Run:
                                self.report.defect_rate)
         self._account(contract, written, encoding, day)
 
-    def _write_tracks(self, day: date, frame: pl.DataFrame) -> None:
-        contract = drone_contracts.TRACK_POINTS
-        self.report.records[contract.table_name] = (
-            self.report.records.get(contract.table_name, 0) + frame.height)
-        self._write_frame_of(contract, day, frame)
-
-    def _write_frame(self, contract: TableContract, day: date) -> None:
-        self._write_frame_of(contract, day, self.frames.pop(contract, day))
-
-    def _write_frame_of(self, contract: TableContract, day: date, frame: pl.DataFrame) -> None:
-        resent = self.resent_frames.pop((contract.table_name, day), [])
-        if resent:  # sent again at the end of the day's file, in the generator's own types
-            parts = [frame, *resent] if frame.height else resent
-            frame = pl.concat([part.cast(parts[0].schema) for part in parts])
-        rng = self.world.rng(Stream.DEFECTS, zlib.crc32(contract.table_name.encode()),
-                             day.toordinal())
-        written = write_frame(self.landing, contract, day, frame, rng, self.report.defect_rate)
-        self._account(contract, written, "utf-8", day)
-
     def _account(self, contract: TableContract, written: WrittenFile, encoding: str,
                  day: date) -> None:
-        table, report = contract.table_name, self.report
-        self._resend(table, written, day)
-        report.rows[table] = report.rows.get(table, 0) + written.rows
-        report.files[table] = report.files.get(table, 0) + 1
-        report.gbk_files[table] = report.gbk_files.get(table, 0) + (encoding == "gbk")
-        self.ledger.extend(written.ledger)
-        for entry in written.ledger:
-            report.defects[entry.reason.value] = report.defects.get(entry.reason.value, 0) + 1
+        self._resend(contract.table_name, written, day)
+        self.written.append(FileResult(day, CONTRACTS.index(contract), contract.table_name,
+                                       encoding, written.rows, written.ledger))
 
+    def account(self, frame_files: list[FileResult]) -> None:
+        """Count every file in the order a single process writes them (day, then table), so
+        that the report's keys and the ledger come out in the same order as ever."""
+        report = self.report
+        for result in sorted([*self.written, *frame_files], key=lambda r: (r.day, r.order)):
+            table = result.table
+            report.rows[table] = report.rows.get(table, 0) + result.rows
+            report.files[table] = report.files.get(table, 0) + 1
+            report.gbk_files[table] = report.gbk_files.get(table, 0) + (result.encoding == "gbk")
+            self.ledger.extend(result.ledger)
+            for entry in result.ledger:
+                report.defects[entry.reason.value] = report.defects.get(entry.reason.value, 0) + 1
+        self.written = []
 
     def _resend(self, table: str, written: WrittenFile, day: date) -> None:
         """The data desk reports broken rows back and the system sends them again, clean,
@@ -325,10 +329,22 @@ class _Run:
         resend, following = written.resend, day + timedelta(days=1)
         if resend is None or not len(resend) or following > self.report.end:
             return
-        if isinstance(resend, list):
-            self.outbox[table][following.isoformat()].extend(resend)
-        else:
-            self.resent_frames.setdefault((table, following), []).append(resend)
+        if not isinstance(resend, list):
+            raise TypeError(f"{table}: the row writer resends rows")
+        self.outbox[table][following.isoformat()].extend(resend)
+
+
+def _file_order(rows: list[Row], contract: TableContract) -> list[Row]:
+    """Rows in file order: by ``updated_at`` as text, then the key's values as text.
+
+    Keys are text in nearly every table, so the sort keys are taken by ``itemgetter`` (C
+    code) and compared as they are; only when a value is not a ``str`` are they made text."""
+    getter = operator.itemgetter("updated_at", *contract.key)
+    keys = list(map(getter, rows))
+    if set(map(type, chain.from_iterable(keys))) - {str}:
+        keys = [tuple(map(str, key)) for key in keys]
+    order = sorted(range(len(rows)), key=keys.__getitem__)  # stable, as ``list.sort`` is
+    return [rows[index] for index in order]
 
 
 def _contract(table_name: str) -> TableContract:

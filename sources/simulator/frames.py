@@ -28,9 +28,20 @@ DATE_FORMAT = "%Y-%m-%d"
 def export_text(frame: pl.DataFrame, contract: TableContract) -> pl.DataFrame:
     """The frame's contract columns as export text: bools 1/0, dates and timestamps in the
     export formats, null (an empty field) for missing or empty values."""
-    columns = []
-    for name in contract.column_names:
-        column, dtype = pl.col(name), frame.schema[name]
+    schema = frame.schema
+    key = (contract.table_name, tuple((name, schema[name]) for name in contract.column_names))
+    if key not in _TEXT_EXPRESSIONS:  # built once per table and schema, not once per day
+        _TEXT_EXPRESSIONS[key] = _text_expressions(key[1])
+    return frame.select(_TEXT_EXPRESSIONS[key])
+
+
+_TEXT_EXPRESSIONS: dict[tuple[str, tuple[tuple[str, pl.DataType], ...]], list[pl.Expr]] = {}
+
+
+def _text_expressions(columns: tuple[tuple[str, pl.DataType], ...]) -> list[pl.Expr]:
+    expressions = []
+    for name, dtype in columns:
+        column = pl.col(name)
         if dtype == pl.Boolean:
             text = pl.when(column).then(pl.lit("1")).when(~column).then(pl.lit("0"))
         elif dtype == pl.Date:
@@ -39,8 +50,8 @@ def export_text(frame: pl.DataFrame, contract: TableContract) -> pl.DataFrame:
             text = column.dt.strftime(TIMESTAMP_FORMAT)
         else:
             text = column.cast(pl.String)
-        columns.append(pl.when(text == "").then(None).otherwise(text).alias(name))
-    return frame.select(columns)
+        expressions.append(pl.when(text == "").then(None).otherwise(text).alias(name))
+    return expressions
 
 
 def write_frame(
@@ -63,17 +74,18 @@ def write_frame(
     rows = text[hits].to_dicts() if len(hits) else []
     reasons = defects.plan(rows, contract, "csv", rng, 1.0)  # rate 1: every hit gets a reason
     relative = export_path(landing, contract, day).relative_to(landing).as_posix()
+    # All hit rows rendered in one call (the random stream is drawn in the same order as
+    # row by row): ``rendered[0]`` is the header, then one line per row, two for a DUPLICATE.
+    rendered, injected = render(contract, rows, reasons, encoding, rng)
     ledger: list[LedgerEntry] = []
     added = 0  # lines a DUPLICATE inserted before the current one
-    for row_index, row, reason in zip(hits.tolist(), rows, reasons, strict=True):
-        rendered, injected = render(contract, [row], [reason], encoding, rng)
-        lines[row_index + 1] = b"".join(rendered[1:]).removesuffix(b"\n")
+    for row_index, (line, why) in zip(hits.tolist(), injected, strict=True):
+        count = 2 if why == Reason.DUPLICATE else 1
+        lines[row_index + 1] = b"\n".join(rendered[line - count:line])
         first = row_index + 2 + added  # physical line of the row, the header being line 1
-        ledger.extend(
-            LedgerEntry(contract.system, contract.entity, relative, first + line - 2, why)
-            for line, why in injected
-        )
-        added += len(rendered) - 2
+        ledger.append(LedgerEntry(contract.system, contract.entity, relative,
+                                  first + count - 1, why))
+        added += count - 1
     path = landing / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\n".join(lines) + b"\n")

@@ -108,7 +108,12 @@ class World:
 
     def rng(self, stream: Stream, *labels: int) -> np.random.Generator:
         """A generator for one stream and label (month, day ...), stable across runs."""
-        return np.random.default_rng(np.random.SeedSequence([self.seed, int(stream), *labels]))
+        return stream_rng(self.seed, stream, *labels)
+
+
+def stream_rng(seed: int, stream: Stream, *labels: int) -> np.random.Generator:
+    """``World.rng`` without a world: the frame writer's process keys its streams so."""
+    return np.random.default_rng(np.random.SeedSequence([seed, int(stream), *labels]))
 
 
 def build_world(seed: int, entity_share: float = 1.0) -> World:
