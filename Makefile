@@ -30,7 +30,7 @@ help:
 	@echo "make build    generate the scenario if the landing zone is empty, build, publish"
 	@echo "make cockpit  serve the cockpit on http://$(HOST):$(PORT)"
 	@echo "make dagster  serve the Dagster UI on http://$(HOST):3000"
-	@echo "make bench    time generation, bare load and build at SCALE=$(SCALE) (STAGES=...)"
+	@echo "make bench    time generation, bare load, build, daily run, indicators, cockpit (and growth at full) at SCALE=$(SCALE) (STAGES=...)"
 	@echo "make docs     dbt docs and GX Data Docs, offline: \$$COCKPIT_DATA_DIR/docs/{dbt,quality}/index.html"
 	@echo "make lint     ruff"
 	@echo "Data directory: $(COCKPIT_DATA_DIR)"

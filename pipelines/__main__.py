@@ -1,12 +1,55 @@
-"""Command line of the pipeline: ``python -m pipelines build``."""
+"""Command line of the pipeline: ``python -m pipelines build|ingest|transform``.
+
+``build`` ingests and transforms; ``ingest`` and ``transform`` are its two halves, the two
+runs the daemon makes each night (the daily ingest job, then transform-and-publish), so an
+operator or the benchmark can run or time one day's refresh step by step.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 
-from sources.config import data_paths
+from sources.config import DataPaths, data_paths
+
+
+def run_ingest(paths: DataPaths, first_day: dt.date | None, last_day: dt.date | None) -> bool:
+    """Materialise the ingest assets for the days given (default: the last landed day, the
+    daily job's partition) as one run in the data directory's instance, nothing downstream."""
+    import dagster as dg
+
+    from pipelines.build import (
+        RANGE_END_TAG,
+        RANGE_START_TAG,
+        landed_range,
+        materialisable,
+        prepare_instance,
+        process_tags,
+        recover_interrupted_runs,
+    )
+    from pipelines.definitions import defs
+
+    os.environ["COCKPIT_DATA_DIR"] = str(paths.root)
+    instance = prepare_instance(paths)
+    recover_interrupted_runs(instance)
+    last_day = last_day or landed_range(paths)[1]
+    first_day = first_day or last_day
+    result = dg.materialize(
+        materialisable(defs),
+        selection=dg.AssetSelection.groups("ingest"),
+        resources=defs.resources or {},
+        instance=instance,
+        tags={
+            RANGE_START_TAG: first_day.isoformat(),
+            RANGE_END_TAG: last_day.isoformat(),
+            **process_tags(),
+        },
+        raise_on_error=False,
+    )
+    print(f"ingested {first_day} → {last_day}: {'ok' if result.success else 'FAILED'}")
+    return result.success
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--data-dir", help="data directory (default: $COCKPIT_DATA_DIR or ./data)")
     build.add_argument("--first-day", type=dt.date.fromisoformat)
     build.add_argument("--last-day", type=dt.date.fromisoformat)
+    ingest = commands.add_parser(
+        "ingest", help="ingest landed days without transforming (default: the last landed day)"
+    )
+    ingest.add_argument("--data-dir", help="data directory (default: $COCKPIT_DATA_DIR)")
+    ingest.add_argument("--first-day", type=dt.date.fromisoformat)
+    ingest.add_argument("--last-day", type=dt.date.fromisoformat)
     transform = commands.add_parser(
         "transform", help="dbt and publish over what is already ingested (after a model "
         "change or an interrupted build)"
@@ -30,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     from pipelines.build import run_build, run_transform
 
     paths = data_paths(args.data_dir)
+    if args.command == "ingest":
+        return 0 if run_ingest(paths, args.first_day, args.last_day) else 1
     if args.command == "transform":
         ok = run_transform(paths, raise_on_error=False, full_refresh=args.full_refresh)
         print(f"transform+publish {'ok' if ok else 'FAILED'}; snapshot {paths.cockpit_db}")

@@ -1,8 +1,11 @@
 """Benchmark: ``python -m pipelines.bench --scale full`` (``make bench``).
 
 Times the stages a nightly refresh runs, each in its own process so peak memory is the
-stage's own, beside the physical limit (a bare DuckDB load of the same files), and appends
-the figures to ``docs/benchmarks.md`` with the machine and commit they were measured on.
+stage's own, beside the physical limit (a bare DuckDB load of the same files): generation,
+the full build, one daily incremental run checked against a full rebuild
+(``bench_daily``), the indicator layer, cockpit latency (``bench_cockpit``) and the build at
+10/50/100 % of full volume (``bench_growth``). Appends the figures and every budget of issue 8,
+met or missed (``bench_budgets``), to ``docs/benchmarks.md`` with the machine and commit.
 """
 
 from __future__ import annotations
@@ -12,38 +15,28 @@ import datetime as dt
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 
-from pipelines.publish import git_commit
-from sources.config import REPO_ROOT, data_paths
+from pipelines.bench_budgets import Measured, budgets_table, verdicts
+from pipelines.bench_daily import DailyResult, daily_run, daily_text, holding_back
+from pipelines.bench_growth import (
+    SHARES,
+    GrowthPoint,
+    growth_ratio,
+    growth_text,
+    manifest_records,
+    measure_step,
+)
+from pipelines.bench_stages import Stage, run_stage, stage_rows
+from sources.config import REPO_ROOT, DataPaths, data_paths
 
 RESULTS = REPO_ROOT / "docs" / "benchmarks.md"
-
-
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    wall_s: float
-    cpu_s: float
-    peak_rss_mib: float
-
-
-def run_stage(name: str, command: list[str], env: dict[str, str]) -> Stage:
-    """Run one stage as a child process; CPU and peak memory come from its rusage."""
-    started = time.perf_counter()
-    pid = subprocess.Popen(command, env=env, cwd=REPO_ROOT).pid
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{name} failed: {' '.join(command)}")
-    return Stage(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def bare_load(landing: Path) -> Stage:
@@ -96,23 +89,23 @@ def machine() -> str:
     return f"{cores} cores, {memory_gib:.0f} GiB, load average {load}"
 
 
-def report(scale: str, stages: list[Stage], records: str) -> str:
+def report(scale: str, stages: list[Stage], records: str, command: str) -> str:
+    """The section's header, the stage table and the records generated."""
+    from pipelines.publish import git_commit  # imports Dagster: not before the bare load
+
     lines = [
         f"\n## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · scale `{scale}` · "
         f"commit `{git_commit()}`",
         "",
-        f"Machine: {machine()}. Command: `make bench SCALE={scale}`.",
+        f"Machine: {machine()}. Command: `{command}`.",
         "",
-        "| stage | wall s | CPU s | peak RSS MiB |",
-        "|---|---:|---:|---:|",
-        *(f"| {s.name} | {s.wall_s:.1f} | {s.cpu_s:.1f} | {s.peak_rss_mib:.0f} |" for s in stages),
-        "",
+        *([*stage_rows(stages), ""] if stages else []),
         records,
     ]
     bare = next((s for s in stages if s.name.startswith("bare")), None)
-    build = next((s for s in stages if s.name.startswith("full build")), None)
+    build = next((s for s in stages if s.name.startswith(BUILD)), None)
     if bare and build and bare.wall_s:
-        lines.append(f"Full build ÷ bare load: {build.wall_s / bare.wall_s:.1f}×")
+        lines.append(f"\nFull build ÷ bare load: {build.wall_s / bare.wall_s:.1f}×")
     return "\n".join(lines) + "\n"
 
 
@@ -128,60 +121,136 @@ def records_table(manifest: Path) -> str:
     return "\n".join(lines)
 
 
-STAGES = ("generation", "bare", "build", "indicators", "cockpit")
+BUILD = "full build (ingest → dbt → publish)"
+
+
+def build_stage(
+    paths: DataPaths, python: str, env: dict[str, str], with_daily: bool
+) -> tuple[Stage, DailyResult | None]:
+    """The full build; with the daily stage, built without the last landed day, which then
+    lands back for one timed daily run."""
+    command = [python, "-m", "pipelines", "build"]
+    if not with_daily:
+        return run_stage(BUILD, command, env), None
+    with holding_back(paths.landing, paths.root / "bench-held-back") as day:
+        build = run_stage(f"{BUILD}, {day} held back", command, env)
+    return build, daily_run(paths, day, python, env)
+
+
+def cockpit_stage(data_dir: Path) -> tuple[str, float, float]:
+    """The cockpit latency section and the overall page and query p95 the budgets judge."""
+    from pipelines.bench_cockpit import measure_cockpit, render_report
+
+    measured = measure_cockpit(data_dir)
+    return render_report(measured), measured.page_p95, measured.query_p95
+
+
+def growth_stage(
+    steps: Sequence[str],
+    scale: str,
+    build: Stage | None,
+    records: int,
+    python: str,
+    env: dict[str, str],
+    window: Sequence[str],
+) -> list[GrowthPoint]:
+    """Each growth step built in its own directory; this run's scale reuses its own build."""
+    wanted = [*steps, *([scale] if build and scale in SHARES and scale not in steps else [])]
+    points = []
+    for step in wanted:
+        if step == scale and build is not None:
+            note = "this run's build" + (", last day held back" if "held back" in build.name
+                                         else "")
+            points.append(GrowthPoint(step, records, build, note))
+        else:
+            points.append(measure_step(step, python, env, window))
+    return points
+
+
+STAGES = ("generation", "bare", "build", "daily", "indicators", "cockpit", "growth")
+DEFAULT_STAGES = STAGES[:-1]  # growth generates and builds tenth and half: asked for by name
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.bench", description=__doc__)
+    parser.add_argument("--scale", default="demo", choices=["demo", "tenth", "half", "full"])
+    parser.add_argument("--data-dir", help="scratch data directory (default: a temporary one)")
+    parser.add_argument("--stages", default=",".join(DEFAULT_STAGES),
+                        help=f"comma-separated subset of {','.join(STAGES)} (default: all but "
+                        "growth; daily needs build; indicators and cockpit time the built data)")
+    parser.add_argument("--growth-scales", default="tenth,half",
+                        help="scales the growth stage generates and builds (default: tenth,half; "
+                        "the run's own scale reuses its build)")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="markdown file the report is appended to (default: %(default)s)")
+    parser.add_argument("--start", help="first day generated (quick checks; default: the "
+                        "simulator's)")
+    parser.add_argument("--end", help="last day generated")
+    args = parser.parse_args(argv)
+    args.wanted = set(args.stages.split(","))
+    if not args.wanted <= set(STAGES):
+        parser.error(f"--stages takes a subset of {','.join(STAGES)}")
+    if "daily" in args.wanted and "build" not in args.wanted:
+        parser.error("the daily stage needs the build stage (built with the last day held back)")
+    args.growth_steps = [s for s in args.growth_scales.split(",") if s]
+    if not set(args.growth_steps) <= set(SHARES):
+        parser.error(f"--growth-scales takes a subset of {','.join(SHARES)}")
+    args.window = [*(["--start", args.start] if args.start else []),
+                   *(["--end", args.end] if args.end else [])]
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.bench", description=__doc__)
-    parser.add_argument("--scale", default="demo", choices=["demo", "full"])
-    parser.add_argument("--data-dir", help="scratch data directory (default: a temporary one)")
-    parser.add_argument("--stages", default=",".join(STAGES),
-                        help="comma-separated subset of generation,bare,build,indicators,"
-                        "cockpit (default: all; indicators and cockpit time the built data)")
-    args = parser.parse_args(argv)
-    wanted = set(args.stages.split(","))
-    if not wanted <= set(STAGES):
-        parser.error(f"--stages takes a subset of {','.join(STAGES)}")
+    args = parse_args(argv)
+    wanted, python = args.wanted, sys.executable
+    command = f"python -m pipelines.bench --scale {args.scale} --stages {args.stages}"
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         paths = data_paths(args.data_dir or scratch).ensure()
         env = {**os.environ, "COCKPIT_DATA_DIR": str(paths.root)}
-        python = sys.executable
-        stages = []
+        stages: list[Stage] = []
+        generation = bare = build = None
+        daily: DailyResult | None = None
         if "generation" in wanted:
-            stages.append(run_stage(
+            generation = run_stage(
                 "generation",
-                [
-                    python,
-                    "-m",
-                    "sources.simulator",
-                    "generate",
-                    "--scale",
-                    args.scale,
-                    "--landing",
-                    str(paths.landing),
-                ],
+                [python, "-m", "sources.simulator", "generate", "--scale", args.scale,
+                 "--landing", str(paths.landing), *args.window],
                 env,
-            ))
-        if "bare" in wanted:
-            stages.append(bare_load(paths.landing))
-        if "build" in wanted:
-            stages.append(
-                run_stage(
-                    "full build (ingest → dbt → publish)", [python, "-m", "pipelines", "build"],
-                    env,
-                )
             )
+            stages.append(generation)
+        if "bare" in wanted:
+            bare = bare_load(paths.landing)
+            stages.append(bare)
+        if "build" in wanted:
+            build, daily = build_stage(paths, python, env, "daily" in wanted)
+            stages += [build, *(daily.stages if daily else [])]
         if "indicators" in wanted:
             stages.append(indicator_layer(paths.build_db, env))
-        text = report(args.scale, stages, records_table(paths.root / "simulator" / "manifest.json"))
+        manifest = paths.root / "simulator" / "manifest.json"
+        sections = [report(args.scale, stages, records_table(manifest), command)]
+        if daily:
+            sections.append(daily_text(daily, build))
+        page_p95 = query_p95 = None
         if "cockpit" in wanted:
-            from pipelines.bench_cockpit import cockpit_report
-
-            text += cockpit_report(paths.root) + "\n"
+            text, page_p95, query_p95 = cockpit_stage(paths.root)
+            sections.append(text.strip("\n"))
+        points: list[GrowthPoint] = []
+        if "growth" in wanted:
+            points = growth_stage(args.growth_steps, args.scale, build,
+                                  manifest_records(manifest), python, env, args.window)
+            sections.append(growth_text(points))
+    measured = Measured(generation, bare, build, daily.run if daily else None,
+                        daily.comparison.equal if daily else None, page_p95, query_p95,
+                        growth_ratio(points) if points else None)
+    if args.scale != "full":
+        sections.append(f"Budgets are set for full scale; at scale `{args.scale}` these "
+                        "verdicts only show the report works.")
+    sections.append(budgets_table(verdicts(measured)))
+    text = "\n\n".join(sections) + "\n"
     print(text)
-    with RESULTS.open("a", encoding="utf-8") as handle:
+    with args.results.open("a", encoding="utf-8") as handle:
         handle.write(text)
-    return 0
+    return 0 if daily is None or daily.comparison.equal else 1
 
 
 if __name__ == "__main__":
