@@ -17,8 +17,8 @@ import duckdb
 import polars as pl
 
 from sources.contracts import TableContract
-from sources.readers import DETAIL, FILE, RAW, REASON, ExportFile, read_exports
-from sources.validate import validate_batch
+from sources.readers import DETAIL, FILE, RAW, REASON, ExportFile, RawBatch, read_exports
+from sources.validate import ValidatedBatch, validate_batch
 
 _DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -111,6 +111,24 @@ def read_range(
     progress: Callable[[str], None] | None = None,
 ) -> TableLoad:
     """Read and validate every file of a date range as one batch, tagging rows with lineage."""
+    files, day_of = range_files(landing, contract, start, end)
+    if progress:
+        progress(f"{contract.table_name}: reading {len(files)} files, {start} → {end}")
+    raw = read_exports(files, contract)
+    batch = validate_batch(contract, raw)
+    load = account(contract, files, day_of, raw, batch)
+    if progress:
+        progress(
+            f"{contract.table_name}: {load.loaded.height} loaded, "
+            f"{load.quarantined.height} quarantined"
+        )
+    return load
+
+
+def range_files(
+    landing: Path, contract: TableContract, start: dt.date, end: dt.date
+) -> tuple[list[ExportFile], dict[str, dt.date]]:
+    """The export files of a date range, labelled by their landing path, and each one's day."""
     files: list[ExportFile] = []
     day_of: dict[str, dt.date] = {}
     for day in days_between(start, end):
@@ -118,10 +136,17 @@ def read_range(
             label = path.relative_to(landing).as_posix()
             files.append(ExportFile(path, label))
             day_of[label] = day
-    if progress:
-        progress(f"{contract.table_name}: reading {len(files)} files, {start} → {end}")
-    raw = read_exports(files, contract)
-    batch = validate_batch(contract, raw)
+    return files, day_of
+
+
+def account(
+    contract: TableContract,
+    files: list[ExportFile],
+    day_of: dict[str, dt.date],
+    raw: RawBatch,
+    batch: ValidatedBatch,
+) -> TableLoad:
+    """Tag a validated batch with its partition dates and count each file's outcome."""
     partition = pl.col(FILE).replace_strict(day_of, return_dtype=pl.Date).alias("_partition_date")
     loaded = batch.loaded.with_columns(partition) if files else batch.loaded
     quarantined = batch.quarantined.with_columns(partition) if files else batch.quarantined
@@ -138,8 +163,6 @@ def read_range(
         )
         for f in files
     ]
-    if progress:
-        progress(f"{contract.table_name}: {loaded.height} loaded, {quarantined.height} quarantined")
     return TableLoad(contract.table_name, loaded, quarantined, outcomes)
 
 

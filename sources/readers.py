@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from sources.contracts import Reason, TableContract
@@ -168,34 +170,73 @@ class _DecodedCsv:
 
 def _decode_csv(export: ExportFile) -> _DecodedCsv:
     """Decode a CSV export: UTF-8 if it is, else GBK; lines that decode in neither are kept
-    aside (as blank lines in the text, so physical line numbers stay aligned)."""
+    aside (as blank lines in the text, so physical line numbers stay aligned).
+
+    The encoding is the one more lines decode in. Both codecs resynchronise at every line
+    break (a newline byte is never part of a multi-byte character), so the lines that fail
+    are found by decoding the file from line to failing line rather than line by line.
+    """
     data = export.path.read_bytes()
     try:
         text, encoding, bad = data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
-        lines = data.split(b"\n")
-        gbk_ok = sum(1 for line in lines if _decodes(line, "gbk"))
-        utf8_ok = sum(1 for line in lines if _decodes(line, "utf-8"))
-        encoding = "gbk" if gbk_ok > utf8_ok else "utf-8"
-        kept, bad = [], []
-        for number, line in enumerate(lines, start=1):
-            try:
-                kept.append(line.decode(encoding))
-            except UnicodeDecodeError:
-                bad.append((number, line))
-                kept.append("")
-        text = "\n".join(kept)
+        utf8_bad = _undecodable_lines(data, "utf-8")
+        # GBK only wins with fewer bad lines: stop counting once it cannot
+        gbk_bad = _undecodable_lines(data, "gbk", limit=len(utf8_bad))
+        # more lines decode as GBK than as UTF-8 exactly when fewer fail as GBK
+        encoding, spans = ("gbk", gbk_bad) if len(gbk_bad) < len(utf8_bad) else ("utf-8", utf8_bad)
+        text, bad = _decode_around(data, encoding, spans)
     header_line = text.partition("\n")[0].lstrip("\ufeff").rstrip("\r")
     header = tuple(next(csv.reader([header_line]), []))
     return _DecodedCsv(export, text, encoding, header, bad)
 
 
-def _decodes(line: bytes, encoding: str) -> bool:
-    try:
-        line.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
+_DECODE_WINDOW = 1 << 16  # most bytes decoded at a time: a failure's exception copies them
+
+
+def _undecodable_lines(
+    data: bytes, encoding: str, limit: int | None = None
+) -> list[tuple[int, int, int]]:
+    """(line number, start, end) of the lines of ``data`` that do not decode, in order; at
+    most ``limit`` of them (the first ones) when a limit is given.
+
+    Decodes windows ending at line breaks, small after a failure and doubling while they
+    decode, so a file of mostly bad lines costs about what one of mostly good lines does.
+    """
+    view = memoryview(data)
+    spans: list[tuple[int, int, int]] = []
+    position, number, counted, window = 0, 1, 0, _DECODE_WINDOW
+    while position < len(data) and (limit is None or len(spans) < limit):
+        stop = data.find(b"\n", position + window)  # windows end at a line break
+        stop = len(data) if stop < 0 else stop
+        try:
+            str(view[position:stop], encoding)
+            position, window = stop, min(window * 2, _DECODE_WINDOW)
+            continue
+        except UnicodeDecodeError as error:
+            failed = position + error.start
+        start = data.rfind(b"\n", 0, failed) + 1
+        end = data.find(b"\n", failed)
+        end = len(data) if end < 0 else end
+        number += data.count(b"\n", counted, start)
+        counted = start
+        spans.append((number, start, end))
+        position, window = end, 64
+    return spans
+
+
+def _decode_around(
+    data: bytes, encoding: str, spans: list[tuple[int, int, int]]
+) -> tuple[str, list[tuple[int, bytes]]]:
+    """The text of ``data`` with the undecodable lines left blank, and those lines' bytes."""
+    view = memoryview(data)
+    pieces: list[str] = []
+    position = 0
+    for _, start, end in spans:
+        pieces.append(str(view[position:start], encoding))
+        position = end
+    pieces.append(str(view[position:], encoding))
+    return "".join(pieces), [(number, data[start:end]) for number, start, end in spans]
 
 
 def read_csv_files(files: Sequence[ExportFile], contract: TableContract) -> RawBatch:
@@ -254,8 +295,8 @@ def _read_csv_group(
         ]
     rows = rows.with_columns(pl.col("__path").replace_strict(label_of).alias(FILE))
     rows = rows.with_columns(
-        pl.Series(LINE, _line_numbers(group, rows, rejects), dtype=pl.Int64),
-        _csv_raw_text(header).alias(RAW),
+        _line_numbers(group, rows, rejects),
+        _csv_raw_text(rows, header).alias(RAW),
     )
     landed = {item.export.label: _data_lines(item.text) + len(item.undecodable) for item in group}
     return RawBatch(
@@ -266,14 +307,29 @@ def _read_csv_group(
     )
 
 
+# A blank physical line (whitespace only, as ``str.strip`` sees it), found by its leading break.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*(?=\n|\Z)")
+
+
+def _blank_lines(text: str) -> list[int]:
+    """Physical numbers of the blank lines after the first."""
+    numbers = []
+    line, counted = 1, 0
+    for match in _BLANK_LINE.finditer(text):
+        line += text.count("\n", counted, match.start() + 1)
+        counted = match.start() + 1
+        numbers.append(line)
+    return numbers
+
+
 def _data_lines(text: str) -> int:
     """Non-blank physical lines after the header."""
-    return sum(1 for line in text.split("\n")[1:] if line.strip())
+    return text.count("\n") - len(_blank_lines(text))
 
 
 def _line_numbers(
     group: list[_DecodedCsv], rows: pl.DataFrame, rejects: list[tuple[str, int, str, str, str]]
-) -> list[int | None]:
+) -> pl.Series:
     """Physical line numbers of the parsed rows, file by file, from the gaps rejects leave.
 
     A file where the count does not match (a quoted field spanning lines) gets no line
@@ -283,17 +339,25 @@ def _line_numbers(
     for label, line, *_ in rejects:
         rejected.setdefault(label, set()).add(line)
     counts = dict(rows.group_by(FILE, maintain_order=True).len().iter_rows())
-    numbers: list[int | None] = []
+    parts: list[np.ndarray] = []
+    unnumbered: list[tuple[int, int]] = []  # (offset, length) of files left without numbers
+    offset = 0
     for item in group:
         label = item.export.label
-        skip = rejected.get(label, set())
-        candidates = [
-            n
-            for n, line in enumerate(item.text.split("\n"), start=1)
-            if n > 1 and line.strip() and n not in skip
-        ]
+        skip = rejected.get(label, set()) | set(_blank_lines(item.text))
+        candidates = np.arange(2, item.text.count("\n") + 2, dtype=np.int64)
+        if skip:
+            candidates = candidates[~np.isin(candidates, np.fromiter(skip, dtype=np.int64))]
         expected = counts.get(label, 0)
-        numbers.extend(candidates if len(candidates) == expected else [None] * expected)
+        if len(candidates) != expected:
+            unnumbered.append((offset, expected))
+            candidates = np.zeros(expected, dtype=np.int64)
+        parts.append(candidates)
+        offset += expected
+    numbers = pl.Series(LINE, np.concatenate(parts) if parts else [], dtype=pl.Int64)
+    if unnumbered:
+        blank = np.concatenate([np.arange(o, o + n, dtype=np.int64) for o, n in unnumbered])
+        numbers = numbers.scatter(blank, None)
     return numbers
 
 
@@ -312,12 +376,13 @@ def _duckdb_read(
         rejected = con.execute(
             "select scans.file_path, rejects.line, rejects.csv_line, rejects.error_type, "
             "rejects.error_message from rejects join reject_scans as scans "
-            "using (scan_id, file_id) order by scans.file_path, rejects.line"
+            "using (scan_id, file_id) "
+            "order by scans.file_path, rejects.line, rejects.column_idx, rejects.error_type"
         ).fetchall()
     seen: set[tuple[str, int]] = set()
     structural = []
     for path, line, raw, error_type, message in rejected:
-        if (path, line) in seen:  # DuckDB may report several errors for one line
+        if (path, line) in seen:  # DuckDB may report several errors for one line: the first
             continue
         seen.add((path, line))
         reason = _DUCKDB_CSV_ERRORS.get(error_type, Reason.MALFORMED_ROW)
@@ -325,13 +390,20 @@ def _duckdb_read(
     return rows, structural
 
 
-def _csv_raw_text(header: Sequence[str]) -> pl.Expr:
-    """Rebuild each row's CSV line from its fields, quoted the way the csv module would."""
+def _csv_raw_text(rows: pl.DataFrame, header: Sequence[str]) -> pl.Expr:
+    """Rebuild each row's CSV line from its fields, quoted the way the csv module would.
+
+    Only columns that hold a value needing quotes pay for the quoting.
+    """
+    special = r'[",\r\n]'
+    quoting = rows.select(pl.col(name).str.contains(special).any() for name in header).row(0)
     quoted = [
-        pl.when(pl.col(name).str.contains(r'[",\r\n]'))
+        pl.when(pl.col(name).str.contains(special))
         .then(pl.lit('"') + pl.col(name).str.replace_all('"', '""', literal=True) + pl.lit('"'))
         .otherwise(pl.col(name).fill_null(""))
-        for name in header
+        if needs
+        else pl.col(name).fill_null("")
+        for name, needs in zip(header, quoting, strict=True)
     ]
     return pl.concat_str(quoted, separator=",")
 
@@ -340,8 +412,14 @@ def _csv_raw_text(header: Sequence[str]) -> pl.Expr:
 
 
 def read_jsonl(export: ExportFile, contract: TableContract) -> RawBatch:
-    """Read JSON Lines; a line that is not a JSON object is rejected with its text."""
-    records: list[dict[str, object]] = []
+    """Read JSON Lines; a line that is not a JSON object is rejected with its text.
+
+    Values are collected column by column; a string (most values) is taken as it is.
+    """
+    names = contract.column_names
+    columns: list[list[str | None]] = [[] for _ in names]
+    numbers: list[int] = []
+    lines: list[str] = []
     rejects: list[tuple[str, int, str, str, str]] = []
     label = export.label
     landed = 0
@@ -365,12 +443,14 @@ def read_jsonl(export: ExportFile, contract: TableContract) -> RawBatch:
         if not isinstance(parsed, dict):
             rejects.append((label, number, line, Reason.MALFORMED_ROW.value, "not a JSON object"))
             continue
-        record: dict[str, object] = {
-            name: _json_text(parsed.get(name)) for name in contract.column_names
-        }
-        record.update({FILE: label, LINE: number, RAW: line})
-        records.append(record)
-    rows = pl.DataFrame(records, schema=_text_schema(contract))
+        for values, name in zip(columns, names, strict=True):
+            value = parsed.get(name)
+            values.append(value if value is None or type(value) is str else _json_text(value))
+        numbers.append(number)
+        lines.append(line)
+    data = {name: values for name, values in zip(names, columns, strict=True)}
+    data |= {FILE: [label] * len(numbers), LINE: numbers, RAW: lines}
+    rows = pl.DataFrame(data, schema=_text_schema(contract))
     return RawBatch(rows, _rejects(rejects), {label: "utf-8"}, {label: landed})
 
 
@@ -394,17 +474,59 @@ def read_parquet(export: ExportFile, contract: TableContract) -> RawBatch:
     _check_header(export.label, frame.columns, contract)
     present = [name for name in contract.column_names if name in frame.columns]
     text = frame.select(pl.col(name).cast(pl.String) for name in present)
-    raw = [json.dumps(row, ensure_ascii=False) for row in text.iter_rows(named=True)]
     rows = text.with_columns(
         pl.lit(export.label).alias(FILE),
         pl.Series(LINE, range(1, frame.height + 1), dtype=pl.Int64),
-        pl.Series(RAW, raw, dtype=pl.String),
+        _json_object(text).alias(RAW),
     )
     return RawBatch(
         _conform(rows, contract),
         pl.DataFrame(schema=REJECT_SCHEMA),
         {export.label: "parquet"},
         {export.label: frame.height},
+    )
+
+
+# What ``json.dumps`` escapes in a string, and how (other control characters become \\u00XX).
+_JSON_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+_JSON_SPECIAL = r'[\x00-\x1f"\\]'
+
+
+def _json_object(text: pl.DataFrame) -> pl.Expr:
+    """Each row of text columns as ``json.dumps(row, ensure_ascii=False)`` writes it, built
+    column-wise (a Python call per row cost more than the rest of the read)."""
+    if not text.width:
+        return pl.lit("{}")
+    found = text.select(
+        pl.col(name).str.extract_all(_JSON_SPECIAL).explode().drop_nulls().unique().implode()
+        for name in text.columns
+    ).row(0)
+    pieces = [
+        pl.lit(f"{json.dumps(name, ensure_ascii=False)}: ") + _json_string(name, special)
+        for name, special in zip(text.columns, found, strict=True)
+    ]
+    return pl.lit("{") + pl.concat_str(pieces, separator=", ") + pl.lit("}")
+
+
+def _json_string(name: str, special: list[str]) -> pl.Expr:
+    """A text column's values as JSON strings (``null`` where null), escaped like json.dumps;
+    ``special`` lists the characters needing escapes that the column holds."""
+    value = pl.col(name)
+    for char in sorted(set(special), key=lambda c: c != "\\"):  # the backslash first
+        escaped = _JSON_ESCAPES.get(char, f"\\u{ord(char):04x}")
+        value = value.str.replace_all(char, escaped, literal=True)
+    return (
+        pl.when(pl.col(name).is_null())
+        .then(pl.lit("null"))
+        .otherwise(pl.lit('"') + value + pl.lit('"'))
     )
 
 

@@ -39,6 +39,10 @@ class ValidatedBatch:
 
 def parse_column(column: Column) -> pl.Expr:
     """The typed value of a text column; null where the text does not parse."""
+    return _parse(column, _DATE_FORMATS if column.type == "date" else _TIMESTAMP_FORMATS)
+
+
+def _parse(column: Column, formats: tuple[str, ...]) -> pl.Expr:
     text = pl.col(column.name).str.strip_chars()
     text = pl.when(text == "").then(None).otherwise(text)
     if column.type == "string":
@@ -49,42 +53,64 @@ def parse_column(column: Column) -> pl.Expr:
         return text.cast(pl.Float64, strict=False)
     if column.type == "bool":
         return pl.when(text.is_in(_TRUE)).then(True).when(text.is_in(_FALSE)).then(False)
-    formats = _DATE_FORMATS if column.type == "date" else _TIMESTAMP_FORMATS
     target = pl.Date if column.type == "date" else pl.Datetime("us")
     attempts = [text.str.strptime(target, fmt, strict=False, exact=True) for fmt in formats]
-    return pl.coalesce(attempts)
+    return pl.coalesce(attempts) if len(attempts) > 1 else attempts[0]
 
 
-def _present(name: str) -> pl.Expr:
-    text = pl.col(name).str.strip_chars()
-    return text.is_not_null() & (text != "")
+def _typed(name: str) -> pl.Expr:
+    return pl.col(f"__t_{name}")
 
 
-def _failures(contract: TableContract, typed: dict[str, pl.Expr]) -> dict[Reason, pl.Expr]:
-    """For each reason, an expression giving the detail text where a row fails (else null)."""
+def _present(column: Column) -> pl.Expr:
+    """Whether the text holds a value: non-blank. For a string column that is its typed value
+    not being null; other columns keep a flag, computed once with the typed values."""
+    if column.type == "string":
+        return _typed(column.name).is_not_null()
+    return pl.col(f"__p_{column.name}")
 
-    def first(conditions: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
-        if not conditions:
-            return pl.lit(None, pl.String)
-        expr = pl.when(conditions[0][0]).then(conditions[0][1])
-        for condition, detail in conditions[1:]:
-            expr = expr.when(condition).then(detail)
-        return expr.otherwise(None)
+
+def _with_typed(contract: TableContract, rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows with every column's typed value (``__t_<name>``) and, for non-string columns,
+    whether the text was present (``__p_<name>``), each computed once.
+
+    Dates and timestamps are parsed with their first (usual) format; the other formats are
+    tried only on columns where some present value did not parse with it, which gives the
+    same values as trying every format on every row.
+    """
+    exprs = []
+    for c in contract.columns:
+        formats = _DATE_FORMATS if c.type == "date" else _TIMESTAMP_FORMATS
+        exprs.append(_parse(c, formats[:1]).alias(f"__t_{c.name}"))
+        if c.type != "string":
+            text = pl.col(c.name).str.strip_chars()
+            exprs.append((text.is_not_null() & (text != "")).alias(f"__p_{c.name}"))
+    frame = rows.with_columns(exprs)
+    dated = [c for c in contract.columns if c.type in ("date", "timestamp")]
+    if not dated or not frame.height:
+        return frame
+    unparsed = frame.select(
+        (_present(c) & _typed(c.name).is_null()).any().alias(c.name) for c in dated
+    ).row(0, named=True)
+    retry = [c for c in dated if unparsed[c.name]]
+    return frame.with_columns(parse_column(c).alias(f"__t_{c.name}") for c in retry)
+
+
+def _checks(contract: TableContract) -> dict[Reason, list[tuple[pl.Expr, pl.Expr]]]:
+    """For each reason, its checks in column order: (fails, detail text), on typed rows."""
 
     def said(name: str) -> pl.Expr:
         return pl.lit(f"{name}=") + pl.col(name).fill_null("")
 
-    missing = [
-        (~_present(c.name), pl.lit(f"{c.name} is empty")) for c in contract.columns if c.required
-    ]
+    missing = [(~_present(c), pl.lit(f"{c.name} is empty")) for c in contract.columns if c.required]
     bad_type = [
-        (_present(c.name) & typed[c.name].is_null(), said(c.name) + pl.lit(f" is not a {c.type}"))
+        (_present(c) & _typed(c.name).is_null(), said(c.name) + pl.lit(f" is not a {c.type}"))
         for c in contract.columns
         if c.type != "string"
     ]
     unknown = [
         (
-            typed[c.name].is_not_null() & ~typed[c.name].is_in(sorted(c.codes)),
+            _typed(c.name).is_not_null() & ~_typed(c.name).is_in(sorted(c.codes)),
             said(c.name) + pl.lit(" is not a known code"),
         )
         for c in contract.columns
@@ -94,23 +120,53 @@ def _failures(contract: TableContract, typed: dict[str, pl.Expr]) -> dict[Reason
     for c in contract.columns:
         if c.minimum is not None:
             out_of_range.append(
-                (typed[c.name] < c.minimum, said(c.name) + pl.lit(f" < {c.minimum}"))
+                (_typed(c.name) < c.minimum, said(c.name) + pl.lit(f" < {c.minimum}"))
             )
         if c.maximum is not None:
             out_of_range.append(
-                (typed[c.name] > c.maximum, said(c.name) + pl.lit(f" > {c.maximum}"))
+                (_typed(c.name) > c.maximum, said(c.name) + pl.lit(f" > {c.maximum}"))
             )
     date_order = [
-        (typed[o.later] < typed[o.earlier], said(o.later) + pl.lit(" before ") + said(o.earlier))
+        (_typed(o.later) < _typed(o.earlier), said(o.later) + pl.lit(" before ") + said(o.earlier))
         for o in contract.date_orders
     ]
     return {
-        Reason.MISSING_REQUIRED: first(missing),
-        Reason.BAD_TYPE: first(bad_type),
-        Reason.UNKNOWN_CODE: first(unknown),
-        Reason.OUT_OF_RANGE: first(out_of_range),
-        Reason.DATE_ORDER: first(date_order),
+        Reason.MISSING_REQUIRED: missing,
+        Reason.BAD_TYPE: bad_type,
+        Reason.UNKNOWN_CODE: unknown,
+        Reason.OUT_OF_RANGE: out_of_range,
+        Reason.DATE_ORDER: date_order,
     }
+
+
+def _reason(checks: dict[Reason, list[tuple[pl.Expr, pl.Expr]]]) -> pl.Expr:
+    """The most basic reason a row fails for (``REASON_PRIORITY``), null if it passes."""
+    expr: pl.Expr | None = None
+    for code in [r for r in REASON_PRIORITY if checks.get(r)]:
+        fails = pl.any_horizontal(condition.fill_null(False) for condition, _ in checks[code])
+        expr = (pl.when(fails) if expr is None else expr.when(fails)).then(pl.lit(code.value))
+    return pl.lit(None, pl.String) if expr is None else expr.otherwise(pl.lit(None, pl.String))
+
+
+def _detail(
+    contract: TableContract, checks: dict[Reason, list[tuple[pl.Expr, pl.Expr]]]
+) -> pl.Expr:
+    """The detail of a quarantined row's reason: its first failing check, in column order.
+
+    Evaluated on quarantined rows only: building the text for every row is what made
+    validation slow, and passing rows never show it.
+    """
+    expr = pl.when(pl.col(REASON) == Reason.DUPLICATE.value).then(
+        pl.lit("copy of ")
+        + pl.concat_str(
+            [pl.lit(f"{name}=") + pl.col(name).fill_null("") for name in contract.duplicate_key],
+            separator=", ",
+        )
+    )
+    for code, conditions in checks.items():
+        for condition, detail in conditions:
+            expr = expr.when((pl.col(REASON) == code.value) & condition).then(detail)
+    return expr.otherwise(pl.lit(None, pl.String))
 
 
 def validate(contract: TableContract, rows: pl.DataFrame) -> ValidatedBatch:
@@ -122,56 +178,41 @@ def validate(contract: TableContract, rows: pl.DataFrame) -> ValidatedBatch:
     quarantined. Copies across files are left to staging, where the latest state wins, so a
     day's outcome never depends on which other days were ingested with it.
     """
-    typed = {c.name: parse_column(c) for c in contract.columns}
-    failures = _failures(contract, typed)
-    reason = pl.lit(None, pl.String)
-    detail = pl.lit(None, pl.String)
-    for code in reversed([r for r in REASON_PRIORITY if r in failures]):
-        reason = pl.when(failures[code].is_not_null()).then(pl.lit(code.value)).otherwise(reason)
-        detail = pl.when(failures[code].is_not_null()).then(failures[code]).otherwise(detail)
+    checks = _checks(contract)
     lineage = [name for name in rows.columns if name not in contract.column_names]
-    judged = rows.with_columns(reason.alias(REASON), detail.alias(DETAIL))
-    judged = _mark_duplicates(contract, judged, typed)
-    passed = judged.filter(pl.col(REASON).is_null())
-    loaded = passed.select(
-        *[typed[c.name].cast(POLARS_TYPES[c.type]).alias(c.name) for c in contract.columns],
+    judged = _with_typed(contract, rows).with_columns(_reason(checks).alias(REASON))
+    judged = _mark_duplicates(contract, judged)
+    loaded = judged.filter(pl.col(REASON).is_null()).select(
+        *[_typed(c.name).cast(POLARS_TYPES[c.type]).alias(c.name) for c in contract.columns],
         *[pl.col(name) for name in lineage if name != RAW],
     )
-    quarantined = judged.filter(pl.col(REASON).is_not_null()).select(
-        *[pl.col(name) for name in lineage], pl.col(REASON), pl.col(DETAIL)
+    quarantined = (
+        judged.filter(pl.col(REASON).is_not_null())
+        .with_columns(_detail(contract, checks).alias(DETAIL))
+        .select(*[pl.col(name) for name in lineage], pl.col(REASON), pl.col(DETAIL))
     )
     return ValidatedBatch(loaded=loaded, quarantined=quarantined)
 
 
-def _mark_duplicates(
-    contract: TableContract, judged: pl.DataFrame, typed: dict[str, pl.Expr]
-) -> pl.DataFrame:
-    """Mark every later copy of an otherwise-valid row's key + version as a duplicate."""
-    key = list(contract.duplicate_key)
+def _mark_duplicates(contract: TableContract, judged: pl.DataFrame) -> pl.DataFrame:
+    """Mark every later copy of an otherwise-valid row's key + version as a duplicate.
+
+    Copies are counted in row order within groups of valid rows sharing file and typed
+    key + version (invalid rows form groups of their own and are never marked).
+    """
     scope = [FILE] if FILE in judged.columns else []
     valid = pl.col(REASON).is_null()
-    key_exprs = [typed[name].alias(f"__k_{name}") for name in key]
-    with_keys = judged.with_columns(*key_exprs, pl.int_range(pl.len()).alias("__order"))
-    key_names = [f"__k_{name}" for name in key]
-    copies = (
-        with_keys.filter(valid)
-        .with_columns(pl.int_range(pl.len()).over(scope + key_names).alias("__copy"))
-        .select("__order", "__copy")
-    )
-    described = pl.lit("copy of ") + pl.concat_str(
-        [pl.lit(f"{name}=") + pl.col(name).fill_null("") for name in key], separator=", "
-    )
-    return (
-        with_keys.join(copies, on="__order", how="left")
-        .with_columns(
-            pl.when(pl.col("__copy") > 0)
-            .then(pl.lit(Reason.DUPLICATE.value))
-            .otherwise(pl.col(REASON))
-            .alias(REASON),
-            pl.when(pl.col("__copy") > 0).then(described).otherwise(pl.col(DETAIL)).alias(DETAIL),
-        )
-        .sort("__order")
-        .drop(*key_names, "__order", "__copy")
+    groups = [
+        valid,
+        *[pl.col(name) for name in scope],
+        *[_typed(n) for n in contract.duplicate_key],
+    ]
+    copy = pl.int_range(pl.len()).over(groups)
+    return judged.with_columns(
+        pl.when(valid & (copy > 0))
+        .then(pl.lit(Reason.DUPLICATE.value))
+        .otherwise(pl.col(REASON))
+        .alias(REASON)
     )
 
 
