@@ -9,47 +9,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 
 from sources.config import DataPaths, data_paths
 
 
 def run_ingest(paths: DataPaths, first_day: dt.date | None, last_day: dt.date | None) -> bool:
-    """Materialise the ingest assets for the days given (default: the last landed day, the
-    daily job's partition) as one run in the data directory's instance, nothing downstream."""
-    import dagster as dg
+    """Ingest the days given (default: the last landed day, the daily job's partition)."""
+    from pipelines import build
 
-    from pipelines.build import (
-        RANGE_END_TAG,
-        RANGE_START_TAG,
-        landed_range,
-        materialisable,
-        prepare_instance,
-        process_tags,
-        recover_interrupted_runs,
-    )
-    from pipelines.definitions import defs
-
-    os.environ["COCKPIT_DATA_DIR"] = str(paths.root)
-    instance = prepare_instance(paths)
-    recover_interrupted_runs(instance)
-    last_day = last_day or landed_range(paths)[1]
+    last_day = last_day or build.landed_range(paths)[1]
     first_day = first_day or last_day
-    result = dg.materialize(
-        materialisable(defs),
-        selection=dg.AssetSelection.groups("ingest"),
-        resources=defs.resources or {},
-        instance=instance,
-        tags={
-            RANGE_START_TAG: first_day.isoformat(),
-            RANGE_END_TAG: last_day.isoformat(),
-            **process_tags(),
-        },
-        raise_on_error=False,
-    )
-    print(f"ingested {first_day} → {last_day}: {'ok' if result.success else 'FAILED'}")
-    return result.success
+    ok = build.run_ingest(paths, first_day, last_day, raise_on_error=False)
+    print(f"ingested {first_day} → {last_day}: {'ok' if ok else 'FAILED'}")
+    return ok
 
 
 def main(argv: list[str] | None = None) -> int:
