@@ -95,3 +95,22 @@ def test_writing_in_process_gives_the_same_bytes(tmp_path: Path) -> None:
         trees.append(_tree(tmp_path / name))
     assert len(trees[0]) > 100
     assert trees[0] == trees[1]
+
+
+def test_the_writer_starts_whatever_the_main_module_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An AppTest earlier in the same process leaves its page script as ``__main__``; a
+    spawned child re-running it died (CI, session 4). The child must not run it."""
+    import sys
+    import types
+
+    script = tmp_path / "main_script.py"
+    script.write_text("raise SystemExit('the main module must not run in the writer')\n")
+    fake = types.ModuleType("__main__")
+    fake.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    generate(tmp_path / "landing", scale="demo", start="2022-06-01", end="2022-06-02",
+             progress=False)
+    assert any((tmp_path / "landing").rglob("*.*"))
+    assert sys.modules["__main__"].__file__ == str(script)  # restored after the start

@@ -9,17 +9,20 @@ report. The bytes are those of writing in process: same frames, same order, same
 
 A bounded queue keeps at most a few months in flight (memory), and a writer that fails fails
 the run: its traceback comes back as the run's error, and a writer that died is noticed on
-the next hand-over instead of hanging the engine. Spawning re-imports the caller's main
-module: a script that calls ``generate`` needs the ``if __name__ == "__main__":`` guard, or
-``writer_process=False`` (the same desk in process, same bytes, no overlap).
+the next hand-over instead of hanging the engine. The child is started without re-running
+the caller's main module (``_main_module_hidden``); ``writer_process=False`` gives the same
+desk in process, same bytes, no overlap.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue
+import sys
 import traceback
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -145,7 +148,8 @@ class DeskProcess:
         self._process = context.Process(target=_serve, args=(settings, self._inbox,
                                                              self._outbox),
                                         name="simulator-frame-desk", daemon=True)
-        self._process.start()
+        with _main_module_hidden():
+            self._process.start()
 
     def add(self, frames: dict[str, dict[date, pl.DataFrame]]) -> None:
         if frames:
@@ -202,3 +206,26 @@ class DeskProcess:
         if not self._process.is_alive():
             raise RuntimeError(
                 f"the frame writer died (exit code {self._process.exitcode})")
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start the child without re-running the parent's ``__main__``.
+
+    A spawned child imports the parent's main module first. The writer needs nothing from
+    it, and that module may be anything: a script without a ``__main__`` guard, or the
+    temporary page script a Streamlit AppTest earlier in the same pytest process left as
+    ``__main__`` (which fails outside AppTest). Hiding its spec and file for the moment of
+    the start makes ``multiprocessing`` skip it."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {name: main.__dict__.pop(name) for name in ("__file__", "__spec__")
+             if name in main.__dict__}
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
