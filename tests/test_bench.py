@@ -185,7 +185,7 @@ def test_a_day_left_aside_by_a_killed_run_is_never_overwritten(tmp_path: Path) -
     left = tmp_path / "held" / "drones" / "2022-06-29"
     left.mkdir(parents=True)
     with pytest.raises(SystemExit, match="earlier run"), holding_back(landing, tmp_path / "held"):
-        pass
+        pytest.fail("holding back started over a day an earlier run left aside")
     assert left.exists() and (landing / "enforcement" / "2022-06-30").exists()
 
 

@@ -15,63 +15,13 @@ from sources.contracts import Reason, TableContract
 from sources.readers import ExportFile, RawBatch, csv_text, read_exports
 from sources.registry import CONTRACTS, contract_for
 from sources.validate import ValidatedBatch, validate_batch
+from tests.contract_rows import case_row, task_row
 
 TASKS = contract_for("inspection_tasks")
 CASES = contract_for("enforcement_cases")
 DAY = dt.date(2021, 3, 4)
 
 
-def task_row(**overrides: str) -> dict[str, str]:
-    row = {
-        "task_id": "JC2021030400001",
-        "plan_id": "PL2021-017",
-        "entity_uscc": "91330802MA2ABCDE1X",
-        "entity_name": "衢州市柯城区味道餐饮店",
-        "county_code": "330802",
-        "town_code": "330802005",
-        "dept_code": "SCJG",
-        "joint_dept_codes": "STHJ;ZHZF",
-        "is_joint": "1",
-        "task_source": "WARNING",
-        "trigger_ref": "YJ202103000123",
-        "inspect_mode": "ONSITE",
-        "inspected_date": "2021-03-04",
-        "result_code": "RECTIFY",
-        "finding_count": "2",
-        "rectify_deadline": "2021-03-18",
-        "rectified_date": "",
-        "inspector_name": "王建国",
-        "latitude": "28.97",
-        "longitude": "118.87",
-        "updated_at": "2021-03-04 10:31:00",
-    }
-    row.update(overrides)
-    return row
-
-
-def case_row(**overrides: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "case_no": "衢柯综执罚〔2021〕0001号",
-        "clue_id": "XS-1",
-        "clue_source": "INSPECTION",
-        "dept_code": "ZHZF",
-        "county_code": "330802",
-        "town_code": "330802005",
-        "entity_uscc": "91330802MA2ABCDE1X",
-        "party_name": "李四",
-        "party_id_no": None,
-        "party_phone": "13912345678",
-        "procedure": "GENERAL",
-        "case_status": "DECIDED",
-        "filed_date": "2021-01-10",
-        "decided_date": "2021-03-04",
-        "closed_date": None,
-        "decision_type": "PENALTY",
-        "fine_amount": 5000,
-        "updated_at": "2021-03-04 16:00:00",
-    }
-    row.update(overrides)
-    return row
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -> Path:

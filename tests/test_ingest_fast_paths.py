@@ -28,63 +28,10 @@ from sources.readers import (
 )
 from sources.registry import contract_for
 from sources.validate import validate, validate_batch
+from tests.contract_rows import case_row, task_row
 
 TASKS = contract_for("inspection_tasks")
 CASES = contract_for("enforcement_cases")
-# the rows of tests/test_contracts.py (a test module is not importable as such)
-
-
-def task_row(**overrides: str) -> dict[str, str]:
-    row = {
-        "task_id": "JC2021030400001",
-        "plan_id": "PL2021-017",
-        "entity_uscc": "91330802MA2ABCDE1X",
-        "entity_name": "衢州市柯城区味道餐饮店",
-        "county_code": "330802",
-        "town_code": "330802005",
-        "dept_code": "SCJG",
-        "joint_dept_codes": "STHJ;ZHZF",
-        "is_joint": "1",
-        "task_source": "WARNING",
-        "trigger_ref": "YJ202103000123",
-        "inspect_mode": "ONSITE",
-        "inspected_date": "2021-03-04",
-        "result_code": "RECTIFY",
-        "finding_count": "2",
-        "rectify_deadline": "2021-03-18",
-        "rectified_date": "",
-        "inspector_name": "王建国",
-        "latitude": "28.97",
-        "longitude": "118.87",
-        "updated_at": "2021-03-04 10:31:00",
-    }
-    row.update(overrides)
-    return row
-
-
-def case_row(**overrides: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "case_no": "衢柯综执罚〔2021〕0001号",
-        "clue_id": "XS-1",
-        "clue_source": "INSPECTION",
-        "dept_code": "ZHZF",
-        "county_code": "330802",
-        "town_code": "330802005",
-        "entity_uscc": "91330802MA2ABCDE1X",
-        "party_name": "李四",
-        "party_id_no": None,
-        "party_phone": "13912345678",
-        "procedure": "GENERAL",
-        "case_status": "DECIDED",
-        "filed_date": "2021-01-10",
-        "decided_date": "2021-03-04",
-        "closed_date": None,
-        "decision_type": "PENALTY",
-        "fine_amount": 5000,
-        "updated_at": "2021-03-04 16:00:00",
-    }
-    row.update(overrides)
-    return row
 
 
 PIECES = [
@@ -100,27 +47,28 @@ PIECES = [
 ]
 
 
+def _decodes_as(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def plain_decode(data: bytes) -> tuple[str, str, list[tuple[int, bytes]]]:
     """The definition: UTF-8 if the file is; else the encoding more lines decode in, lines
     that do not decode left blank and kept aside."""
-    try:
+    if _decodes_as(data, "utf-8"):
         return data.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
     lines = data.split(b"\n")
 
-    def decodes(line: bytes, encoding: str) -> bool:
-        try:
-            line.decode(encoding)
-        except UnicodeDecodeError:
-            return False
-        return True
-
-    gbk = sum(decodes(line, "gbk") for line in lines)
-    utf8 = sum(decodes(line, "utf-8") for line in lines)
+    gbk = sum(_decodes_as(line, "gbk") for line in lines)
+    utf8 = sum(_decodes_as(line, "utf-8") for line in lines)
     encoding = "gbk" if gbk > utf8 else "utf-8"
-    bad = [(n, line) for n, line in enumerate(lines, 1) if not decodes(line, encoding)]
-    text = "\n".join("" if not decodes(line, encoding) else line.decode(encoding) for line in lines)
+    bad = [(n, line) for n, line in enumerate(lines, 1) if not _decodes_as(line, encoding)]
+    text = "\n".join(
+        line.decode(encoding) if _decodes_as(line, encoding) else "" for line in lines
+    )
     return text, encoding, bad
 
 
