@@ -390,11 +390,6 @@ def load_league(
     return query(_LEAGUE_SQL, params)
 
 
-def load_columns() -> pd.DataFrame:
-    """Every table and column in the snapshot; pages check a mart exists before using it."""
-    return query(_COLUMNS_SQL)
-
-
 def table_columns(schema: str, table: str) -> list[str]:
     """Columns of one table, in order; empty when the table is not in this snapshot."""
     return _on_current_snapshot(_column_index).get(f"{schema}.{table}", [])
