@@ -114,3 +114,38 @@ def test_the_writer_starts_whatever_the_main_module_is(
              progress=False)
     assert any((tmp_path / "landing").rglob("*.*"))
     assert sys.modules["__main__"].__file__ == str(script)  # restored after the start
+
+
+EXIT_AFTER_A_FAILED_RUN = """
+from pathlib import Path
+import sys
+from sources.simulator import generate
+landing = Path(sys.argv[1])
+landing.write_text("not a directory")
+try:
+    generate(landing, scale="demo", start="2021-05-01", end="2021-05-02", progress=False)
+except OSError as error:
+    print("failed as expected:", type(error).__name__)
+"""
+
+
+def test_the_caller_exits_after_a_run_that_failed(tmp_path: Path) -> None:
+    """Frames queued for a writer that was stopped must not keep the caller alive: the
+    queue's feeder thread blocked on the full pipe and ``multiprocessing`` joined it at
+    exit, so CI's pytest printed its summary and then hung until the CI timeout. The
+    timeout below only tells a hang from an exit; the script takes a few seconds."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "failed_run.py"
+    script.write_text(EXIT_AFTER_A_FAILED_RUN)
+    root = Path(__file__).resolve().parents[1]
+    try:
+        finished = subprocess.run([sys.executable, str(script), str(tmp_path / "landing")],
+                                  cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                                  capture_output=True, text=True, timeout=180)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process hung at exit after a failed run")
+    assert finished.returncode == 0, finished.stderr
+    assert "failed as expected: NotADirectoryError" in finished.stdout

@@ -168,10 +168,17 @@ class DeskProcess:
         return payload
 
     def close(self) -> None:
-        """Stop the writer if it still runs (the engine failed, or is done)."""
+        """Stop the writer if it still runs (the engine failed, or is done), and let go of
+        the queues. Frames still buffered for a writer that will never read them must not
+        be flushed at interpreter exit: the queue's feeder thread would block on the full
+        pipe, and ``multiprocessing`` joins that thread at exit, so the caller's process
+        would hang after its last line (CI, session 4: pytest passed, then never exited)."""
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
+        for channel in (self._inbox, self._outbox):
+            channel.cancel_join_thread()
+            channel.close()
 
     def _put(self, message: tuple[str, object]) -> None:
         while True:
