@@ -1,4 +1,5 @@
-"""Reusable cockpit widgets: indicator tile, trend sparkline, definition popover, stamps.
+"""Reusable cockpit widgets: indicator tile (its sparkline: ``sparkline``), definition popover,
+stamps.
 
 Every page builds on these so a tile means the same thing on all 16 cockpits: one catalogue
 row, one slice's value, its target and status, and its definition one click away.
@@ -7,17 +8,17 @@ row, one slice's value, its target and status, and its definition one click away
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from cockpit import theme
 from cockpit.data import BuildInfo
 from cockpit.formatting import (
-    display_scale,
     format_change,
     format_delta,
     format_number,
@@ -27,6 +28,7 @@ from cockpit.formatting import (
     is_missing,
 )
 from cockpit.i18n import Lang, pick, t
+from cockpit.sparkline import Trend, sparkline_html
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")  # China has no DST; no tz database needed
 STALE_AFTER_DAYS = 2
@@ -38,9 +40,9 @@ class TileData:
     """What one tile shows: the catalogue row, this period's value row and its history."""
 
     category: pd.Series
-    current: pd.Series | None
+    current: Mapping[str, Any] | None  # the slice's value row: value, target, score, status
     previous_value: float | None
-    history: pd.DataFrame  # period_start, value, target (oldest first, already windowed)
+    history: Trend  # monthly values and targets, oldest first, already windowed
     prior_year_value: float | None = None  # same month a year earlier
     scope_note: str | None = None  # set when the figure is read at a wider slice than chosen
 
@@ -70,13 +72,11 @@ def render_tile(tile: TileData, lang: Lang) -> None:
             delta=format_delta(value, tile.previous_value, measure, lang),
             delta_color=_DELTA_COLOURS.get(str(category["direction"]), "off"),  # type: ignore[arg-type]
         )
-        st.markdown(_tile_sub_html(tile, target, unit, lang), unsafe_allow_html=True)
-        if not tile.history.empty:
-            st.plotly_chart(
-                trend_figure(tile.history, measure, unit, lang),
-                key=f"trend_{code}",
-                config={"displayModeBar": False},
-            )
+        st.markdown(
+            _tile_sub_html(tile, target, unit, lang)
+            + sparkline_html(tile.history, measure, unit, lang),
+            unsafe_allow_html=True,
+        )
         definition_popover(category, lang)
 
 
@@ -87,7 +87,7 @@ def tile_status(tile: TileData) -> str:
     return str(tile.current["status"])
 
 
-def _target_of(current: pd.Series | None, category: pd.Series) -> object:
+def _target_of(current: Mapping[str, Any] | None, category: pd.Series) -> object:
     """The slice's own target when the pipeline scaled it, else the catalogue's."""
     if current is not None and not is_missing(current["target"]):
         return current["target"]
@@ -124,60 +124,6 @@ def _tile_sub_html(tile: TileData, target: object, unit: str, lang: Lang) -> str
         else ""
     )
     return f'<p class="ck-sub">{html.escape(" · ".join(parts))}{note}</p>'
-
-
-def trend_figure(history: pd.DataFrame, measure: str, unit: str, lang: Lang) -> go.Figure:
-    """A compact monthly line with the target dashed, sized for a tile.
-
-    Built in one constructor from plain dicts: a page draws a dozen of these, and plotly's
-    ``update_layout``/``update_xaxes`` path parsing made each one ~4× slower (measured).
-    """
-    scale = display_scale(measure)
-    x = pd.to_datetime(history["period_start"])
-    labels = [format_value(v, measure, unit) for v in history["value"]]
-    traces: list[dict[str, object]] = [
-        {
-            "type": "scatter",
-            "x": x,
-            "y": history["value"] * scale,
-            "mode": "lines+markers",
-            "name": t("chart.actual", lang),
-            "line": {"color": theme.PRIMARY, "width": 2},
-            "marker": {"size": 4},
-            "customdata": labels,
-            "hovertemplate": "%{x|%Y-%m}: %{customdata}<extra></extra>",
-        }
-    ]
-    if history["target"].notna().any():
-        traces.append(
-            {
-                "type": "scatter",
-                "x": x,
-                "y": history["target"] * scale,
-                "mode": "lines",
-                "name": t("chart.target", lang),
-                "line": {"color": theme.TARGET_LINE, "width": 1.5, "dash": "dash"},
-                "hovertemplate": f"{t('chart.target', lang)}: %{{y:,.1f}}<extra></extra>",
-            }
-        )
-    layout = {
-        "height": 120,
-        "margin": {"l": 0, "r": 0, "t": 4, "b": 0},
-        "showlegend": False,
-        "font": {"family": theme.FONT_STACK.replace('"', ""), "size": 10},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "hovermode": "x",
-        "xaxis": {"showgrid": False, "tickformat": "%Y-%m", "nticks": 4, "fixedrange": True},
-        "yaxis": {
-            "showgrid": True,
-            "gridcolor": "#EEF1F4",
-            "nticks": 3,
-            "fixedrange": True,
-            "zeroline": False,
-        },
-    }
-    return go.Figure(data=traces, layout=layout)
 
 
 def definition_popover(category: pd.Series, lang: Lang) -> None:

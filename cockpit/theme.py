@@ -73,6 +73,11 @@ html, body, .stApp, button, input,
   font-size: 0.7rem; color: {PRIMARY}; border: 1px solid {PRIMARY}; white-space: nowrap;
 }}
 .ck-sub {{ font-size: 0.82rem; color: {MUTED_TEXT}; margin: -0.35rem 0 0 0; }}
+.ck-spark {{ margin: 0.35rem 0 0.1rem 0; }}
+.ck-spark-svg {{ display: block; width: 100%; height: 48px; overflow: visible; }}
+.ck-spark-axis {{
+  display: flex; justify-content: space-between; font-size: 0.68rem; color: {MUTED_TEXT};
+}}
 .ck-stamp {{ font-size: 0.85rem; color: {MUTED_TEXT}; text-align: right; line-height: 1.5; }}
 .ck-summary {{ display: flex; flex-wrap: wrap; gap: 10px; margin: 0.25rem 0 0.5rem 0; }}
 .ck-chip {{

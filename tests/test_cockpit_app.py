@@ -160,7 +160,8 @@ def test_overview_renders_without_exception(
     text = all_text(at)
     for code in tiles["category_code"]:
         assert code in text, f"tile label for {code} missing"
-    assert at.get("plotly_chart"), "trend charts missing"
+    sparklines = [m.value for m in at.markdown if "ck-spark-svg" in m.value]
+    assert len(sparklines) == len(tiles), "a tile's trend sparkline is missing"
 
 
 def test_city_metrics_match_snapshot(
