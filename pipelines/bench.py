@@ -220,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             stages.append(generation)
         if "bare" in wanted:
             bare = bare_load(paths.landing)
+            print(f"[bench] {bare.name}: {bare.wall_s:.1f} s wall, {bare.cpu_s:.1f} s CPU",
+                  flush=True)
             stages.append(bare)
         if "build" in wanted:
             build, daily = build_stage(paths, python, env, "daily" in wanted)

@@ -31,8 +31,12 @@ def run_stage(name: str, command: list[str], env: dict[str, str]) -> Stage:
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{name} failed: {' '.join(command)}")
-    return Stage(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+        raise SystemExit(f"{name} failed after {wall:.0f} s: {' '.join(command)}")
+    stage = Stage(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    # as it happens: a long run cut short still leaves the stages it finished in its log
+    print(f"[bench] {name}: {stage.wall_s:.1f} s wall, {stage.cpu_s:.1f} s CPU, "
+          f"{stage.peak_rss_mib:.0f} MiB peak", flush=True)
+    return stage
 
 
 def combined(name: str, parts: Sequence[Stage]) -> Stage:
