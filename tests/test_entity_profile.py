@@ -80,13 +80,7 @@ TIMELINE_SQL = {
                  where entity_uscc = $u and (is_downgraded or is_upgraded)""",
 }
 BUSIEST_SQL = """
-select entity_uscc from (
-    select entity_uscc from marts.fct_approvals
-    union all select entity_uscc from marts.fct_supervision_claims
-    union all select entity_uscc from marts.fct_warnings
-    union all select entity_uscc from marts.fct_inspection_tasks
-    union all select entity_uscc from marts.fct_clues
-    union all select entity_uscc from marts.fct_cases)
+select entity_uscc from marts.fct_entity_loop
 where entity_uscc in (select entity_uscc from marts.dim_entity)
 group by 1 order by count(*) desc, 1 limit 1
 """

@@ -201,21 +201,24 @@ def _choose(lang: Lang) -> str | None:
 
 def _body(card: pd.Series, lang: Lang) -> None:
     uscc = str(card["entity_uscc"])
-    _card(card, lang)
-    counts = q.counts(uscc)
+    read = q.profile(uscc)  # one batch serves the card, counts, timeline, chart and tabs
+    found = read.systems
+    credit = found.get("credit")
+    _card(card, credit.latest if credit else None, lang)
     sections.heading(t("profile.counts", lang))
-    _metrics(counts, lang)
+    _metrics({key: records.total for key, records in found.items()}, lang)
     sections.heading(t("profile.timeline", lang))
-    _timeline(uscc, lang)
-    if "credit" in counts:
-        _credit(uscc, lang)
+    _timeline(uscc, read.timeline, lang)
+    if credit:
+        _credit(uscc, credit.latest, lang)
     sections.heading(t("profile.records", lang))
     st.caption(t("profile.masked", lang))
-    _tables(uscc, counts, lang)
+    _tables(uscc, found, lang)
 
 
-def _card(card: pd.Series, lang: Lang) -> None:
-    """Name and code, then the registration facts as chips (the name is a business name)."""
+def _card(card: pd.Series, credit: pd.DataFrame | None, lang: Lang) -> None:
+    """Name and code, then the registration facts as chips (the name is a business name);
+    ``credit`` is the entity's credit months, newest first, when the snapshot has them."""
     st.markdown(
         f'<div style="font-size:1.45rem;font-weight:700;color:{theme.PRIMARY}">'
         f"{html.escape(str(card['entity_name']))}</div>"
@@ -227,7 +230,6 @@ def _card(card: pd.Series, lang: Lang) -> None:
     )
     place = " · ".join(x for x in (pick(card, "county_name", lang), pick(card, "town_name", lang)))
     registered = card["registered_date"]
-    credit = q.rows(q.BY_KEY["credit"], str(card["entity_uscc"]), 1) if _has("credit") else None
     pairs = [
         (t("profile.card.type", lang), _code(card["entity_type"], lang)),
         (t("profile.card.industry", lang), _code(card["industry_code"], lang)),
@@ -244,10 +246,6 @@ def _card(card: pd.Series, lang: Lang) -> None:
     sections.stats(pairs)
 
 
-def _has(key: str) -> bool:
-    return q.available(q.BY_KEY[key])
-
-
 def _day(value: object) -> str:
     return "—" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
@@ -261,9 +259,8 @@ def _metrics(counts: dict[str, int], lang: Lang) -> None:
             column.metric(system_label(key, lang), f"{counts[key]:,}")
 
 
-def _timeline(uscc: str, lang: Lang) -> None:
+def _timeline(uscc: str, events: pd.DataFrame, lang: Lang) -> None:
     """Events as markers on one row per system, in the chain's order top to bottom."""
-    events = q.timeline(uscc)
     kinds = {s.key: s.detail_kind for s in q.SYSTEMS}
     shown = pd.DataFrame(
         {
@@ -298,9 +295,10 @@ def _timeline(uscc: str, lang: Lang) -> None:
     st.caption(t("profile.timeline_note", lang))
 
 
-def _credit(uscc: str, lang: Lang) -> None:
-    """The credit class month by month as a step line (A at the top)."""
-    frame = q.rows(q.BY_KEY["credit"], uscc, limit=1000).sort_values("month_start")
+def _credit(uscc: str, months: pd.DataFrame, lang: Lang) -> None:
+    """The credit class month by month as a step line (A at the top): the months the profile
+    lists (the latest ``ROW_LIMIT``, over sixteen years of them)."""
+    frame = months.sort_values("month_start")
     shown = pd.DataFrame(
         {
             t("field.month_start", lang): pd.to_datetime(frame["month_start"]),
@@ -327,20 +325,20 @@ def _credit(uscc: str, lang: Lang) -> None:
     sections.chart(t("profile.credit", lang), fig, shown, f"{CODE}_credit_chart_{uscc}", lang)
 
 
-def _tables(uscc: str, counts: dict[str, int], lang: Lang) -> None:
+def _tables(uscc: str, found: dict[str, q.Records], lang: Lang) -> None:
     """One tab per system with its latest rows, codes in words, and its own export."""
-    systems = [q.BY_KEY[key] for key in counts]
-    tabs = st.tabs([f"{system_label(s.key, lang)} · {counts[s.key]:,}" for s in systems])
+    systems = [q.BY_KEY[key] for key in found]
+    tabs = st.tabs([f"{system_label(s.key, lang)} · {found[s.key].total:,}" for s in systems])
     for tab, system in zip(tabs, systems, strict=True):
         with tab:
             kinds = dict(CODE_COLUMNS)
             if system.key in STAGE_KIND:
                 kinds["stage"] = STAGE_KIND[system.key]
-            frame = labelled(q.rows(system, uscc), kinds, lang)
+            frame = labelled(found[system.key].latest, kinds, lang)
             for column in PROFILE_CODE_COLUMNS:
                 if column in frame.columns:
                     frame[column] = frame[column].map(lambda code: _code(code, lang))
-            if counts[system.key] > q.ROW_LIMIT:
+            if found[system.key].total > q.ROW_LIMIT:
                 st.caption(t("profile.capped", lang, n=q.ROW_LIMIT))
             key = f"{CODE}_{system.key}_{uscc}"
             sections.table("", frame, key, lang, height=420)
