@@ -14,14 +14,10 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
-
-import duckdb
 
 from pipelines.bench_budgets import Measured, budgets_table, verdicts
 from pipelines.bench_daily import DailyResult, daily_run, daily_text, holding_back
@@ -37,35 +33,6 @@ from pipelines.bench_stages import Stage, run_stage, stage_rows
 from sources.config import REPO_ROOT, DataPaths, data_paths
 
 RESULTS = REPO_ROOT / "docs" / "benchmarks.md"
-
-
-def bare_load(landing: Path) -> Stage:
-    """The physical limit: DuckDB reading every landed file into tables, no validation."""
-    started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    readers = {".csv": "read_csv", ".jsonl": "read_json", ".parquet": "read_parquet"}
-    exports = sorted({(p.parent.parent.name, p.name) for p in landing.glob("*/*/*.*")})
-    with tempfile.TemporaryDirectory() as scratch, duckdb.connect(f"{scratch}/bare.duckdb") as con:
-        for system, name in exports:
-            stem, suffix = name.split(".", 1)[0], "." + name.split(".", 1)[1]
-            found = sorted(landing.glob(f"{system}/*/{name}"))
-            files = [str(f) for f in found if f.stat().st_size]
-            if not files or suffix not in readers:
-                continue
-            # no validation at all: unreadable lines are skipped, everything else is text
-            options = {
-                ".csv": ", ignore_errors = true, all_varchar = true",
-                ".jsonl": ", ignore_errors = true, format = 'newline_delimited'",
-                ".parquet": "",
-            }[suffix]
-            con.execute(
-                f"create table {system}_{stem} as select * from "
-                f"{readers[suffix]}(?{options}, union_by_name = true)",
-                [files],
-            )
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Stage("bare DuckDB load", time.perf_counter() - started, cpu, after.ru_maxrss / 1024)
 
 
 def indicator_layer(build_db: Path, env: dict[str, str]) -> Stage:
@@ -91,7 +58,7 @@ def machine() -> str:
 
 def report(scale: str, stages: list[Stage], records: str, command: str) -> str:
     """The section's header, the stage table and the records generated."""
-    from pipelines.publish import git_commit  # imports Dagster: not before the bare load
+    from pipelines.publish import git_commit
 
     lines = [
         f"\n## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · scale `{scale}` · "
@@ -219,9 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             stages.append(generation)
         if "bare" in wanted:
-            bare = bare_load(paths.landing)
-            print(f"[bench] {bare.name}: {bare.wall_s:.1f} s wall, {bare.cpu_s:.1f} s CPU",
-                  flush=True)
+            bare = run_stage("bare DuckDB load",
+                             [python, "-m", "pipelines.bench_bare", str(paths.landing)], env)
             stages.append(bare)
         if "build" in wanted:
             build, daily = build_stage(paths, python, env, "daily" in wanted)

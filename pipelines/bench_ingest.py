@@ -4,7 +4,7 @@ Times the three stages of ``pipelines.loading`` for each table of a landing dire
 day range (read the exports, validate them, write them to a scratch build database), and,
 beside them, a bare DuckDB load of the same files (``CREATE TABLE AS SELECT * FROM
 read_csv/read_json/read_parquet``, no validation: the physical limit, as in
-``pipelines.bench.bare_load``). The ingest path is what the full build spends most of its
+``pipelines.bench_bare``). The ingest path is what the full build spends most of its
 time on, so this tells which table, and which stage of it, to work on.
 """
 
@@ -58,7 +58,7 @@ class TableTiming:
 
 def bare_load(con: duckdb.DuckDBPyConnection, files: Sequence[ExportFile], table: str) -> None:
     """Load the files as they are, one statement per export name and format (like
-    ``pipelines.bench.bare_load``): skipped lines, text columns, nothing checked."""
+    ``pipelines.bench_bare``): skipped lines, text columns, nothing checked."""
     groups: dict[tuple[str, str], list[str]] = {}
     for export in files:
         name = export.path.name

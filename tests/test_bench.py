@@ -256,3 +256,25 @@ def test_a_daily_run_on_the_built_demo_equals_a_full_refresh(
     assert result.comparison.daily_rows > 1000
     assert result.comparison.equal, comparison_text(result.comparison)
     assert not (paths.warehouse / "bench-daily-snapshot.duckdb").exists()
+
+
+# --- the bare load -------------------------------------------------------------------------
+
+
+def test_bare_load_reads_every_export_as_one_table(tmp_path: Path) -> None:
+    """Each export name of each system becomes one table over all its days; empty files and
+    unknown formats are passed over, and a bad line does not stop the load."""
+    from pipelines.bench_bare import bare_load, main
+
+    for day, rows in (("2022-06-29", "a,b\n1,x\n2,y\n"), ("2022-06-30", "a,b\n3,z\nbroken\n")):
+        (tmp_path / "alpha" / day).mkdir(parents=True)
+        (tmp_path / "alpha" / day / "things.csv").write_text(rows, encoding="utf-8")
+    (tmp_path / "beta" / "2022-06-30").mkdir(parents=True)
+    (tmp_path / "beta" / "2022-06-30" / "events.jsonl").write_text('{"k": 1}\n{"k": 2}\n')
+    (tmp_path / "beta" / "2022-06-30" / "empty.csv").write_text("")
+    (tmp_path / "beta" / "2022-06-30" / "notes.txt").write_text("not an export")
+    assert bare_load(tmp_path) == 2
+    assert main([str(tmp_path)]) == 0
+    assert main([str(tmp_path / "missing")]) == 2
+    (tmp_path / "nothing").mkdir()
+    assert main([str(tmp_path / "nothing")]) == 1
