@@ -27,9 +27,12 @@ from sources.registry import CONTRACTS
 
 SUITE_CHECK = "contract_suite"
 # A backfill reads, validates and writes a table in slices of about this many landed bytes,
-# so the largest table (22M drone track points at full scale) is never in memory whole:
-# 3.8M track points in one batch peaked at 3.6 GiB (measured, session 4).
-SLICE_BYTES = 384 * 1024 * 1024
+# so the largest table (22M drone track points at full scale) is never in memory whole. The
+# build's peak memory is the peak of its largest track-point slice: 384 MiB slices (5.7M
+# points) peaked at 5.7 GiB on their own and 7.1 GiB in the build; 256 MiB (4.0M points)
+# at 3.6 GiB on their own, with the texts dropped early (session 7). Smaller slices cost
+# little: reading time is per row, and a slice's fixed cost is ~1 s.
+SLICE_BYTES = 256 * 1024 * 1024
 
 # Single-run backfills are what make a 912-day backfill one run; the parameter is marked beta
 # and would warn once per asset on every load of the code location.

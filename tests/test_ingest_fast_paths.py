@@ -21,8 +21,8 @@ from pipelines.bench_ingest import main as bench_main
 from sources.readers import (
     ExportFile,
     _blank_lines,
-    _data_lines,
     _decode_csv,
+    _stage,
     csv_text,
     read_exports,
 )
@@ -85,7 +85,14 @@ def test_decoding_matches_the_line_by_line_definition(tmp_path: Path) -> None:
         lines = text.split("\n")
         blank = [n for n, line in enumerate(lines, 1) if n > 1 and not line.strip()]
         assert _blank_lines(text) == blank
-        assert _data_lines(text) == sum(1 for line in lines[1:] if line.strip())
+        staged = _stage(decoded, tmp_path, 0)  # what reading keeps once the text is dropped
+        assert staged.blank_lines == blank
+        assert staged.data_lines == sum(1 for line in lines[1:] if line.strip())
+        assert staged.newlines == len(lines) - 1
+        transcoded = encoding != "utf-8" or bool(bad)
+        assert (staged.read_path != str(path)) == transcoded
+        if transcoded:
+            assert Path(staged.read_path).read_bytes().decode("utf-8") == text
 
 
 def test_mostly_gbk_file_is_gbk_with_its_odd_lines_quarantined(tmp_path: Path) -> None:
