@@ -145,15 +145,7 @@ def expected(published_data_dir: Path) -> dict[str, list[str]]:
 # The entity the profile opens on (most records across the systems carrying its code) and
 # another one with 12345 tickets linked to it, read from the snapshot with the test's own SQL.
 _PROFILE_SQL = """
-with events as (
-    select entity_uscc from marts.fct_approvals
-    union all select entity_uscc from marts.fct_supervision_claims
-    union all select entity_uscc from marts.fct_warnings
-    union all select entity_uscc from marts.fct_inspection_tasks
-    union all select entity_uscc from marts.fct_clues
-    union all select entity_uscc from marts.fct_cases
-)
-select e.entity_uscc, e.entity_name from events v
+select e.entity_uscc, e.entity_name from marts.fct_entity_loop l
 join marts.dim_entity e using (entity_uscc)
 group by all order by count(*) desc, 1 limit 1
 """
