@@ -15,11 +15,13 @@ from pathlib import Path
 
 import duckdb
 
-READERS = {".csv": "read_csv", ".jsonl": "read_json", ".parquet": "read_parquet"}
-OPTIONS = {
-    ".csv": ", ignore_errors = true, all_varchar = true",
-    ".jsonl": ", ignore_errors = true, format = 'newline_delimited'",
-    ".parquet": "",
+# The bare read of one export name's files (bound as ``?``), per format: the one definition
+# of "no validation" that this stage and ``pipelines.bench_ingest`` both time.
+BARE_READERS = {
+    ".csv": "read_csv(?, ignore_errors = true, all_varchar = true, union_by_name = true)",
+    ".jsonl": "read_json(?, ignore_errors = true, format = 'newline_delimited', "
+    "union_by_name = true)",
+    ".parquet": "read_parquet(?, union_by_name = true)",
 }
 
 
@@ -33,12 +35,10 @@ def bare_load(landing: Path) -> int:
             stem, suffix = name.split(".", 1)[0], "." + name.split(".", 1)[1]
             found = sorted(landing.glob(f"{system}/*/{name}"))
             files = [str(f) for f in found if f.stat().st_size]
-            if not files or suffix not in READERS:
+            if not files or suffix not in BARE_READERS:
                 continue
             con.execute(
-                f"create table {system}_{stem} as select * from "
-                f"{READERS[suffix]}(?{OPTIONS[suffix]}, union_by_name = true)",
-                [files],
+                f"create table {system}_{stem} as select * from {BARE_READERS[suffix]}", [files]
             )
             tables += 1
     return tables

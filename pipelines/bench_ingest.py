@@ -23,18 +23,12 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.bench_bare import BARE_READERS
 from pipelines.loading import account, landed_days, range_files, write_range
 from sources.contracts import TableContract
 from sources.readers import ExportFile, read_exports
 from sources.registry import CONTRACTS
 from sources.validate import validate_batch
-
-_BARE_READERS = {
-    ".csv": "read_csv(?, ignore_errors = true, all_varchar = true, union_by_name = true)",
-    ".jsonl": "read_json(?, ignore_errors = true, format = 'newline_delimited', "
-    "union_by_name = true)",
-    ".parquet": "read_parquet(?, union_by_name = true)",
-}
 
 
 @dataclass(frozen=True)
@@ -62,12 +56,12 @@ def bare_load(con: duckdb.DuckDBPyConnection, files: Sequence[ExportFile], table
     groups: dict[tuple[str, str], list[str]] = {}
     for export in files:
         name = export.path.name
-        if export.path.stat().st_size and export.path.suffix.lower() in _BARE_READERS:
+        if export.path.stat().st_size and export.path.suffix.lower() in BARE_READERS:
             groups.setdefault((name, export.path.suffix.lower()), []).append(str(export.path))
     for index, ((_, suffix), paths) in enumerate(sorted(groups.items())):
         con.execute(
             f"create or replace table bare_{table}_{index} as select * from "
-            f"{_BARE_READERS[suffix]}",
+            f"{BARE_READERS[suffix]}",
             [paths],
         )
 
