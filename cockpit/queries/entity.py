@@ -295,11 +295,8 @@ def _records_sql(system: System) -> str:
     rows were capped). Binds $uscc and $limit."""
     select = ", ".join(f'"{column}"' for column in shown_columns(system))
     event = (
-        f', cast("{system.date_column}" as date) as {_EVENT}event_date'
-        f', cast("{system.ref_column}" as varchar) as {_EVENT}ref'
-        f", cast({system.detail} as varchar) as {_EVENT}detail"
-        f', coalesce("{system.date_column}" is not null and {system.timeline_filter}, false)'
-        f" as {_ON_TIMELINE}"
+        f", {_event_columns(system, _EVENT)}, coalesce({_on_timeline(system)}, false) "
+        f"as {_ON_TIMELINE}"
         if system.on_timeline
         else ""
     )
@@ -311,10 +308,24 @@ def _records_sql(system: System) -> str:
     )
 
 
+def _event_columns(system: System, prefix: str = "") -> str:
+    """A row of the system as a timeline event: its day, reference and detail as text."""
+    return (
+        f'cast("{system.date_column}" as date) as {prefix}event_date, '
+        f'cast("{system.ref_column}" as varchar) as {prefix}ref, '
+        f"cast({system.detail} as varchar) as {prefix}detail"
+    )
+
+
+def _on_timeline(system: System) -> str:
+    """Whether a row of the system is an event on the timeline."""
+    return f'"{system.date_column}" is not null and {system.timeline_filter}'
+
+
 def _split(system: System, frame: pd.DataFrame) -> tuple[Records, pd.DataFrame | None]:
     """The rows as shown, and the system's timeline events if the rows hold all of them."""
     total = int(frame[_TOTAL].iloc[0]) if not frame.empty else 0
-    helpers = [c for c in frame.columns if c == _TOTAL or c.startswith(_HELPER)]
+    helpers = [c for c in frame.columns if c.startswith(_HELPER)]
     records = Records(frame.drop(columns=helpers), total)
     if not system.on_timeline or total > len(frame):
         return records, None
@@ -331,9 +342,8 @@ def _split(system: System, frame: pd.DataFrame) -> tuple[Records, pd.DataFrame |
 def _timeline_sql(systems: list[System]) -> str | None:
     """Every dated event of the entity in these systems: system, day, reference, detail."""
     parts = [
-        f"select '{s.key}' as system, cast(\"{s.date_column}\" as date) as event_date, "
-        f'cast("{s.ref_column}" as varchar) as ref, cast({s.detail} as varchar) as detail '
-        f'from ({s.rows_sql}) as r where "{s.date_column}" is not null and {s.timeline_filter}'
+        f"select '{s.key}' as system, {_event_columns(s)} "
+        f"from ({s.rows_sql}) as r where {_on_timeline(s)}"
         for s in systems
         if s.on_timeline
     ]
