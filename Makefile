@@ -35,10 +35,12 @@ help:
 	@echo "make lint     ruff"
 	@echo "Data directory: $(COCKPIT_DATA_DIR)"
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (as on CI machines)
+# every process would otherwise compile the stack from source, ~3 s per pipeline command.
 $(STAMP): requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install --quiet -p $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet --compile-bytecode -p $(PY) -r requirements.lock
 	$(VENV)/bin/uv pip install --quiet -p $(PY) --no-deps -e .
 	touch $@
 

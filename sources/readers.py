@@ -17,7 +17,7 @@ import json
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -66,6 +66,9 @@ class RawBatch:
     rejects: pl.DataFrame  # REJECT_SCHEMA: lines no reader could split into fields
     encodings: dict[str, str]  # label -> encoding the file was read in
     landed: dict[str, int]  # label -> physical data lines (or records) the file holds
+    # label -> header of the CSV files whose rows carry no ``_raw``: their text is rebuilt
+    # from the fields (``csv_raw_text``) for the few rows validation quarantines
+    csv_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class UnreadableFile(Exception):
@@ -105,6 +108,7 @@ def _concat(parts: list[RawBatch], contract: TableContract) -> RawBatch:
         rejects=pl.concat(rejects) if rejects else pl.DataFrame(schema=REJECT_SCHEMA),
         encodings={k: v for p in parts for k, v in p.encodings.items()},
         landed={k: v for p in parts for k, v in p.landed.items()},
+        csv_headers={k: v for p in parts for k, v in p.csv_headers.items()},
     )
 
 
@@ -313,6 +317,7 @@ def _read_csv_group(
     paths = [item.read_path for item in group]
     rows, structural = _duckdb_read(paths, header)
     label_of = {item.read_path: item.export.label for item in group}
+    label_at = {position: item.export.label for position, item in enumerate(group, start=1)}
     rejects = [
         (label_of[path], line, raw, reason, detail)
         for path, line, raw, reason, detail in structural
@@ -328,17 +333,22 @@ def _read_csv_group(
             )
             for number, raw in item.undecodable
         ]
-    rows = rows.with_columns(pl.col("__path").replace_strict(label_of).alias(FILE))
     rows = rows.with_columns(
-        _line_numbers(group, rows, rejects),
-        _csv_raw_text(rows, header).alias(RAW),
-    )
+        pl.col("__file").replace_strict(label_at, return_dtype=pl.String).alias(FILE)
+    ).drop("__file")
+    # A row's text is rebuilt from its fields only if validation quarantines it (building it
+    # for every row was a third of a large slice's memory), unless the header holds columns
+    # the contract drops: then the fields to rebuild it from are gone after ``_conform``.
+    lazy = set(header) <= set(contract.column_names)
+    raw = pl.lit(None, pl.String) if lazy else _csv_line(header)
+    rows = rows.with_columns(_line_numbers(group, rows, rejects), raw.alias(RAW))
     landed = {item.export.label: item.data_lines + len(item.undecodable) for item in group}
     return RawBatch(
         rows=_conform(rows, contract),
         rejects=_rejects(rejects),
         encodings={item.export.label: item.encoding for item in group},
         landed=landed,
+        csv_headers={item.export.label: header for item in group} if lazy else {},
     )
 
 
@@ -398,10 +408,13 @@ def _duckdb_read(
     with duckdb.connect() as con:
         con.execute("set preserve_insertion_order = true")
         rows = con.sql(
-            "select *, filename as __path from read_csv(?, header = true, auto_detect = false, "
+            # each row's file as its position in ``paths``: a path string per row cost more
+            # memory than the row's fields (profiled on a track-point slice)
+            "select * exclude (filename), list_position(?, filename)::usmallint as __file "
+            "from read_csv(?, header = true, auto_detect = false, "
             "columns = ?, delim = ',', quote = '\"', escape = '\"', filename = true, "
             "store_rejects = true, rejects_table = 'rejects', rejects_scan = 'reject_scans')",
-            params=[paths, columns],
+            params=[paths, paths, columns],
         ).pl()
         rejected = con.execute(
             "select scans.file_path, rejects.line, rejects.csv_line, rejects.error_type, "
@@ -420,22 +433,29 @@ def _duckdb_read(
     return rows, structural
 
 
-def _csv_raw_text(rows: pl.DataFrame, header: Sequence[str]) -> pl.Expr:
-    """Rebuild each row's CSV line from its fields, quoted the way the csv module would.
-
-    Only columns that hold a value needing quotes pay for the quoting.
-    """
+def _csv_line(header: Sequence[str]) -> pl.Expr:
+    """Each row's CSV line rebuilt from its fields in the file's column order, quoted the way
+    the csv module would."""
     special = r'[",\r\n]'
-    quoting = rows.select(pl.col(name).str.contains(special).any() for name in header).row(0)
     quoted = [
         pl.when(pl.col(name).str.contains(special))
         .then(pl.lit('"') + pl.col(name).str.replace_all('"', '""', literal=True) + pl.lit('"'))
         .otherwise(pl.col(name).fill_null(""))
-        if needs
-        else pl.col(name).fill_null("")
-        for name, needs in zip(header, quoting, strict=True)
+        for name in header
     ]
     return pl.concat_str(quoted, separator=",")
+
+
+def csv_raw_text(csv_headers: dict[str, tuple[str, ...]]) -> pl.Expr:
+    """``_raw`` with the text of rows read lazily (``RawBatch.csv_headers``) rebuilt from
+    their fields, file by file in each file's column order; other rows keep theirs."""
+    by_header: dict[tuple[str, ...], list[str]] = {}
+    for label, header in csv_headers.items():
+        by_header.setdefault(header, []).append(label)
+    rebuilt: pl.Expr = pl.lit(None, pl.String)
+    for header, labels in by_header.items():
+        rebuilt = pl.when(pl.col(FILE).is_in(labels)).then(_csv_line(header)).otherwise(rebuilt)
+    return pl.coalesce(pl.col(RAW), rebuilt)
 
 
 # ---------------------------------------------------------------------------------- JSON Lines

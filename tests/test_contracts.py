@@ -95,6 +95,28 @@ def test_truncated_line_and_bad_bytes_keep_their_raw_text(tmp_path: Path) -> Non
     assert batch.loaded.height == 2
 
 
+def test_quarantined_row_keeps_its_line_as_landed(tmp_path: Path) -> None:
+    """A parsed row's text is rebuilt only once it is quarantined; it must still be the
+    file's line byte for byte, quotes included, in the file's own column order, and with
+    columns outside the contract (which staging drops) kept."""
+    odd = task_row(task_id="JC-ODD", dept_code="XXJ", entity_name='味道"小馆", 二店')
+    header = list(reversed(TASKS.column_names))
+    path = tmp_path / "tasks.csv"
+    path.write_text(csv_text([header, [odd[name] for name in header]]), encoding="utf-8")
+    _, batch = read_one(TASKS, path)
+    line = path.read_text(encoding="utf-8").splitlines()[1]
+    assert batch.quarantined.select("_source_line", "_raw").rows() == [(2, line)]
+
+    extra = tmp_path / "extra.csv"
+    extra.write_text(
+        csv_text([[*TASKS.column_names, "remark"], [*(odd[n] for n in TASKS.column_names), "x"]]),
+        encoding="utf-8",
+    )
+    _, batch = read_one(TASKS, extra)
+    line = extra.read_text(encoding="utf-8").splitlines()[1]
+    assert batch.quarantined["_raw"].to_list() == [line] and line.endswith(",x")
+
+
 def test_gbk_export_is_read_as_gbk(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "tasks.csv", [task_row()], encoding="gbk")
     raw, batch = read_one(TASKS, path)
