@@ -28,12 +28,17 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def _newest_source_mtime() -> float:
+def dbt_source_files() -> list[Path]:
+    """Every file the dbt project is parsed and built from, in a stable order."""
     paths = [DBT_PROJECT_DIR / name for name in DBT_EXTRA_FILES]
     for folder in DBT_SOURCE_DIRS:
-        paths.extend((DBT_PROJECT_DIR / folder).rglob("*"))
-    paths.extend((REPO_ROOT / "sources" / "reference").glob("*"))
-    return max(path.stat().st_mtime for path in paths if path.is_file())
+        paths.extend(sorted((DBT_PROJECT_DIR / folder).rglob("*")))
+    paths.extend(sorted((REPO_ROOT / "sources" / "reference").glob("*")))
+    return [path for path in paths if path.is_file()]
+
+
+def _newest_source_mtime() -> float:
+    return max(path.stat().st_mtime for path in dbt_source_files())
 
 
 def ensure_manifest() -> Path:

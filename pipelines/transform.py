@@ -11,6 +11,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines.code_tests import code_fingerprint, record_fingerprint
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest
 from pipelines.resources import Warehouse
 from pipelines.transform_config import WarehouseRunConfig, dbt_build_args
@@ -54,3 +55,7 @@ def warehouse_models(
     facts only take the days landed since the last run unless a full refresh is asked for."""
     os.environ["COCKPIT_BUILD_DB"] = str(warehouse.paths.build_db)
     yield from dbt.cli(dbt_build_args(config), context=context).stream()
+    # reached only when dbt succeeded (a failing test raises at the end of the stream)
+    if not config.skip_tests:
+        with warehouse.connect() as con:
+            record_fingerprint(con, code_fingerprint())

@@ -1,0 +1,102 @@
+"""dbt tests that prove the project's code, not the day's data, and when a run needs them.
+
+A staging model built with ``latest_state`` keeps one row per record key by construction
+(``qualify row_number() … = 1``), so the uniqueness tests on its key can only fail if that
+code changes: no landed data can break them. Yet each re-derives the view over the whole
+history, and at full scale they were two thirds of a daily run's test time (65 of 96 s).
+
+They run whenever the project's code may have changed them: on the first build, on a full
+refresh, and whenever the fingerprint of the dbt project's files differs from the one
+recorded the last time they all passed (``meta.dbt_code_tested`` in the build database).
+An ordinary daily run over unchanged code leaves them out; Dagster shows them as not
+executed in that run, and every data test still runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.dbt_project import dbt_project, dbt_source_files
+from sources.config import REPO_ROOT
+
+LATEST_STATE_MACRO = "macro.enforcement_cockpit.latest_state"
+KEY_TESTS = frozenset({"unique", "unique_combination"})
+TABLE = "meta.dbt_code_tested"
+
+
+def code_fingerprint() -> str:
+    """A hash of every file the dbt project is built from (names and contents)."""
+    digest = hashlib.sha256()
+    for path in dbt_source_files():
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def construction_tests(manifest: Mapping[str, Any]) -> list[str]:
+    """Unique ids of the key-uniqueness tests on models built with ``latest_state``."""
+    nodes = manifest["nodes"]
+    deduped = {
+        unique_id
+        for unique_id, node in nodes.items()
+        if node["resource_type"] == "model"
+        and LATEST_STATE_MACRO in node.get("depends_on", {}).get("macros", [])
+    }
+    return sorted(
+        unique_id
+        for unique_id, node in nodes.items()
+        if node["resource_type"] == "test"
+        and node.get("test_metadata", {}).get("name") in KEY_TESTS
+        and node.get("attached_node") in deduped
+    )
+
+
+def recorded_fingerprint(build_db: Path) -> str | None:
+    """The code fingerprint the construction tests last passed on, if any."""
+    if not build_db.exists():
+        return None
+    try:
+        with duckdb.connect(str(build_db), read_only=True) as con:
+            exists = con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'meta' and table_name = 'dbt_code_tested'"
+            ).fetchone()
+            if not exists or not exists[0]:
+                return None
+            row = con.execute(
+                f"select fingerprint from {TABLE} order by tested_at desc limit 1"
+            ).fetchone()
+    except duckdb.Error:  # e.g. a backfill holds the database: unknown, so test everything
+        return None
+    return row[0] if row else None
+
+
+def record_fingerprint(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
+    """Remember that the construction tests passed on this code."""
+    con.execute("create schema if not exists meta")
+    con.execute(f"create table if not exists {TABLE} (fingerprint varchar, tested_at timestamp)")
+    con.execute(
+        f"insert into {TABLE} values (?, ?)",
+        [fingerprint, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    )
+
+
+def needs_construction_tests(build_db: Path, full_refresh: bool) -> bool:
+    """Whether a transform run must include the construction tests."""
+    return full_refresh or recorded_fingerprint(build_db) != code_fingerprint()
+
+
+def tests_to_skip(build_db: Path, full_refresh: bool) -> list[str]:
+    """Names of the construction tests a transform run may leave out: all of them when they
+    already passed on this code, none otherwise."""
+    if needs_construction_tests(build_db, full_refresh):
+        return []
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return [manifest["nodes"][unique_id]["name"] for unique_id in construction_tests(manifest)]
