@@ -16,6 +16,8 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipelines.loading import TableLoad, days_between, landed_files, read_range, write_range
 from pipelines.partitions import daily_partitions
@@ -33,6 +35,7 @@ SUITE_CHECK = "contract_suite"
 # at 3.6 GiB on their own, with the texts dropped early (session 7). Smaller slices cost
 # little: reading time is per row, and a slice's fixed cost is ~1 s.
 SLICE_BYTES = 256 * 1024 * 1024
+CELL_BYTES = 8  # a value of a typical export as CSV text, with its delimiter
 
 # Single-run backfills are what make a 912-day backfill one run; the parameter is marked beta
 # and would warn once per asset on every load of the code location.
@@ -142,6 +145,21 @@ def check_result(contract: TableContract, outcome: SuiteOutcome) -> dg.AssetChec
     )
 
 
+def text_bytes(path: Path) -> int:
+    """What a landed file weighs once read: its size, or for Parquet what it would weigh as
+    text, its uncompressed row groups but at least ``CELL_BYTES`` a value (encodings shrink
+    repeated values to nearly nothing on disk, not in memory). By file size, a whole
+    backfill of approval steps fitted one 256 MiB slice and needed 6 GiB to read."""
+    if path.suffix.lower() != ".parquet":
+        return path.stat().st_size
+    try:
+        metadata = pq.read_metadata(path)
+    except (OSError, pa.ArrowException):  # unreadable: the reader quarantines it whole
+        return path.stat().st_size
+    encoded = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    return max(encoded, metadata.num_rows * metadata.num_columns * CELL_BYTES)
+
+
 def day_slices(
     landing: Path,
     contract: TableContract,
@@ -154,7 +172,7 @@ def day_slices(
     slices: list[tuple[dt.date, dt.date]] = []
     first, size = start, 0
     for day in days_between(start, end):
-        day_bytes = sum(path.stat().st_size for path in landed_files(landing, contract, day))
+        day_bytes = sum(text_bytes(path) for path in landed_files(landing, contract, day))
         if size and size + day_bytes > max_bytes:
             slices.append((first, day - dt.timedelta(days=1)))
             first, size = day, 0

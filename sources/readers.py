@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import numpy as np
@@ -59,6 +60,15 @@ class ExportFile:
 
 
 @dataclass(frozen=True)
+class RawForm:
+    """How a file's row reads as text: a CSV line of ``columns`` in that order, or a JSON
+    object of them (Parquet, as ``json.dumps`` writes it)."""
+
+    kind: Literal["csv", "json"]
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RawBatch:
     """What a set of export files held, as text, before any typing."""
 
@@ -66,9 +76,9 @@ class RawBatch:
     rejects: pl.DataFrame  # REJECT_SCHEMA: lines no reader could split into fields
     encodings: dict[str, str]  # label -> encoding the file was read in
     landed: dict[str, int]  # label -> physical data lines (or records) the file holds
-    # label -> header of the CSV files whose rows carry no ``_raw``: their text is rebuilt
-    # from the fields (``csv_raw_text``) for the few rows validation quarantines
-    csv_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # label -> how to rebuild the text of the files whose rows carry no ``_raw``: it is
+    # rebuilt from the fields (``rebuilt_raw_text``) for the few rows validation quarantines
+    rebuild: dict[str, RawForm] = field(default_factory=dict)
 
 
 class UnreadableFile(Exception):
@@ -108,7 +118,7 @@ def _concat(parts: list[RawBatch], contract: TableContract) -> RawBatch:
         rejects=pl.concat(rejects) if rejects else pl.DataFrame(schema=REJECT_SCHEMA),
         encodings={k: v for p in parts for k, v in p.encodings.items()},
         landed={k: v for p in parts for k, v in p.landed.items()},
-        csv_headers={k: v for p in parts for k, v in p.csv_headers.items()},
+        rebuild={k: v for p in parts for k, v in p.rebuild.items()},
     )
 
 
@@ -348,7 +358,7 @@ def _read_csv_group(
         rejects=_rejects(rejects),
         encodings={item.export.label: item.encoding for item in group},
         landed=landed,
-        csv_headers={item.export.label: header for item in group} if lazy else {},
+        rebuild={item.export.label: RawForm("csv", header) for item in group} if lazy else {},
     )
 
 
@@ -446,15 +456,20 @@ def _csv_line(header: Sequence[str]) -> pl.Expr:
     return pl.concat_str(quoted, separator=",")
 
 
-def csv_raw_text(csv_headers: dict[str, tuple[str, ...]]) -> pl.Expr:
-    """``_raw`` with the text of rows read lazily (``RawBatch.csv_headers``) rebuilt from
-    their fields, file by file in each file's column order; other rows keep theirs."""
-    by_header: dict[tuple[str, ...], list[str]] = {}
-    for label, header in csv_headers.items():
-        by_header.setdefault(header, []).append(label)
+def rebuilt_raw_text(rebuild: dict[str, RawForm], rows: pl.DataFrame) -> pl.Expr:
+    """``_raw`` of ``rows`` with the text of rows read lazily (``RawBatch.rebuild``) rebuilt
+    from their fields, file by file in each file's form; other rows keep theirs."""
+    by_form: dict[RawForm, list[str]] = {}
+    for label, form in rebuild.items():
+        by_form.setdefault(form, []).append(label)
     rebuilt: pl.Expr = pl.lit(None, pl.String)
-    for header, labels in by_header.items():
-        rebuilt = pl.when(pl.col(FILE).is_in(labels)).then(_csv_line(header)).otherwise(rebuilt)
+    for form, labels in by_form.items():
+        text = (
+            _csv_line(form.columns)
+            if form.kind == "csv"
+            else _json_object(rows.select(pl.col(name) for name in form.columns))
+        )
+        rebuilt = pl.when(pl.col(FILE).is_in(labels)).then(text).otherwise(rebuilt)
     return pl.coalesce(pl.col(RAW), rebuilt)
 
 
@@ -524,16 +539,18 @@ def read_parquet(export: ExportFile, contract: TableContract) -> RawBatch:
     _check_header(export.label, frame.columns, contract)
     present = [name for name in contract.column_names if name in frame.columns]
     text = frame.select(pl.col(name).cast(pl.String) for name in present)
+    # the row's text (its JSON object) is rebuilt only if validation quarantines the row
     rows = text.with_columns(
         pl.lit(export.label).alias(FILE),
         pl.Series(LINE, range(1, frame.height + 1), dtype=pl.Int64),
-        _json_object(text).alias(RAW),
+        pl.lit(None, pl.String).alias(RAW),
     )
     return RawBatch(
         _conform(rows, contract),
         pl.DataFrame(schema=REJECT_SCHEMA),
         {export.label: "parquet"},
         {export.label: frame.height},
+        rebuild={export.label: RawForm("json", tuple(present))},
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from sources.contracts import REASON_PRIORITY, Column, Reason, TableContract
-from sources.readers import DETAIL, FILE, LINE, RAW, REASON, RawBatch, csv_raw_text
+from sources.readers import DETAIL, FILE, LINE, RAW, REASON, RawBatch, RawForm, rebuilt_raw_text
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 _TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S")
@@ -172,7 +172,7 @@ def _detail(
 def validate(
     contract: TableContract,
     rows: pl.DataFrame,
-    csv_headers: dict[str, tuple[str, ...]] | None = None,
+    rebuild: dict[str, RawForm] | None = None,
 ) -> ValidatedBatch:
     """Split text rows into typed rows that meet the contract and rows to quarantine.
 
@@ -182,8 +182,8 @@ def validate(
     quarantined. Copies across files are left to staging, where the latest state wins, so a
     day's outcome never depends on which other days were ingested with it.
 
-    ``csv_headers`` names the files whose rows were read without ``_raw`` (by label, with
-    their header): a quarantined row of those gets its text rebuilt from its fields.
+    ``rebuild`` names the files whose rows were read without ``_raw`` (by label, with how
+    their rows read as text): a quarantined row of those gets its text rebuilt from its fields.
     """
     checks = _checks(contract)
     lineage = [name for name in rows.columns if name not in contract.column_names]
@@ -193,11 +193,11 @@ def validate(
         *[_typed(c.name).cast(POLARS_TYPES[c.type]).alias(c.name) for c in contract.columns],
         *[pl.col(name) for name in lineage if name != RAW],
     )
+    quarantined = judged.filter(pl.col(REASON).is_not_null())
     quarantined = (
-        judged.filter(pl.col(REASON).is_not_null())
-        .with_columns(
+        quarantined.with_columns(
             _detail(contract, checks).alias(DETAIL),
-            *([csv_raw_text(csv_headers).alias(RAW)] if csv_headers else []),
+            *([rebuilt_raw_text(rebuild, quarantined).alias(RAW)] if rebuild else []),
         )
         .select(*[pl.col(name) for name in lineage], pl.col(REASON), pl.col(DETAIL))
     )
@@ -228,7 +228,7 @@ def _mark_duplicates(contract: TableContract, judged: pl.DataFrame) -> pl.DataFr
 
 def validate_batch(contract: TableContract, raw: RawBatch) -> ValidatedBatch:
     """Validate a batch of files, folding in the lines their readers could not parse."""
-    batch = validate(contract, raw.rows, raw.csv_headers)
+    batch = validate(contract, raw.rows, raw.rebuild)
     columns = [FILE, LINE, RAW, REASON, DETAIL]
     quarantined = pl.concat([batch.quarantined.select(columns), raw.rejects.select(columns)])
     return ValidatedBatch(loaded=batch.loaded, quarantined=quarantined.sort(FILE, LINE))

@@ -117,6 +117,19 @@ def test_quarantined_row_keeps_its_line_as_landed(tmp_path: Path) -> None:
     assert batch.quarantined["_raw"].to_list() == [line] and line.endswith(",x")
 
 
+def test_quarantined_parquet_row_keeps_its_fields_as_json(tmp_path: Path) -> None:
+    good, bad = case_row(case_no="C-1"), case_row(case_no="C-2", party_name='甲"乙')
+    bad["filed_date"], bad["closed_date"] = "2021-05-01", "2021-04-01"  # closed before filed
+    path = tmp_path / "cases.parquet"
+    pl.DataFrame([good, bad]).write_parquet(path)
+    _, batch = read_one(CASES, path)
+    [(line, text)] = batch.quarantined.select("_source_line", "_raw").rows()
+    # values as text, as every format is validated (the parquet column may be numeric)
+    assert line == 2 and json.loads(text) == {
+        name: None if value is None else str(value) for name, value in bad.items()
+    }
+
+
 def test_gbk_export_is_read_as_gbk(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "tasks.csv", [task_row()], encoding="gbk")
     raw, batch = read_one(TASKS, path)

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipelines import ingest
@@ -37,6 +38,21 @@ def _warehouse(tmp: Path, landing: Path) -> Warehouse:
     warehouse = Warehouse(data_dir=str(tmp))
     shutil.copytree(landing, warehouse.paths.landing, dirs_exist_ok=True)
     return warehouse
+
+
+def test_parquet_weighs_what_it_holds_uncompressed(landing: Path, tmp_path: Path) -> None:
+    """Parquet compresses several-fold, so its file size would let a slice hold several
+    times the rows a CSV slice of the same budget holds."""
+    csv_file = next(landing.rglob("*.csv"))
+    assert ingest.text_bytes(csv_file) == csv_file.stat().st_size
+    path = tmp_path / "steps.parquet"
+    pl.DataFrame({"step_code": ["SL"] * 50_000, "dept_code": ["SCJG"] * 50_000}).write_parquet(
+        path, compression="zstd", statistics=False
+    )
+    assert ingest.text_bytes(path) > 5 * path.stat().st_size
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"not parquet")
+    assert ingest.text_bytes(broken) == broken.stat().st_size
 
 
 def test_slices_cover_the_range_in_order_and_respect_the_byte_budget(landing: Path) -> None:
