@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', unique_key=['application_id', 'step_seq'],
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
 source as (
@@ -18,7 +21,8 @@ final as (
         started_at,
         finished_at,
         updated_at,
-        _partition_date as landed_date
+        _partition_date as landed_date,
+        {{ batch_loaded_at('source') }} as _batch_loaded_at
     from latest
 )
 

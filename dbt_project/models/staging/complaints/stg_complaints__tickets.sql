@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', unique_key=['ticket_no'],
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
 source as (
@@ -35,7 +38,8 @@ final as (
         is_repeat,
         to_clue,
         updated_at,
-        _partition_date as landed_date
+        _partition_date as landed_date,
+        {{ batch_loaded_at('source') }} as _batch_loaded_at
     from latest
 )
 

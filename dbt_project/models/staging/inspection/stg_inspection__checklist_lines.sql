@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', unique_key=['task_id', 'line_no'],
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
 source as (
@@ -17,7 +20,8 @@ final as (
         line_result,
         finding_text,
         updated_at,
-        _partition_date as landed_date
+        _partition_date as landed_date,
+        {{ batch_loaded_at('source') }} as _batch_loaded_at
     from latest
 )
 

@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', unique_key=['uscc', 'rating_month'],
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
 source as (
@@ -16,7 +19,8 @@ final as (
         score,
         rated_at,
         updated_at,
-        _partition_date as landed_date
+        _partition_date as landed_date,
+        {{ batch_loaded_at('source') }} as _batch_loaded_at
     from latest
 )
 
