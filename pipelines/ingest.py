@@ -8,6 +8,7 @@ range goes through in slices of landed bytes, so a full-scale backfill's memory 
 """
 
 import datetime as dt
+import threading
 import warnings
 from collections import Counter
 from collections.abc import Iterator
@@ -19,7 +20,14 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.loading import TableLoad, days_between, landed_files, read_range, write_range
+from pipelines.loading import (
+    TableLoad,
+    days_between,
+    landed_files,
+    range_files,
+    read_range,
+    write_range,
+)
 from pipelines.partitions import daily_partitions
 from pipelines.resources import Warehouse
 from quality.runner import ExpectationOutcome, SuiteOutcome, record_outcome, run_suite
@@ -35,6 +43,7 @@ SUITE_CHECK = "contract_suite"
 # at 3.6 GiB on their own, with the texts dropped early (session 7). Smaller slices cost
 # little: reading time is per row, and a slice's fixed cost is ~1 s.
 SLICE_BYTES = 256 * 1024 * 1024
+PREFETCH_CHUNK = 1024 * 1024
 CELL_BYTES = 8  # a value of a typical export as CSV text, with its delimiter
 
 # Single-run backfills are what make a 912-day backfill one run; the parameter is marked beta
@@ -181,6 +190,26 @@ def day_slices(
     return slices
 
 
+def prefetch(landing: Path, contract: TableContract, first: dt.date, last: dt.date) -> None:
+    """Read the next slice's files in the background while this one is validated and
+    written, so they come from the page cache: from a cold disk (~20 MB/s here) reading
+    waited on the disk for as long as it computed."""
+    files, _ = range_files(landing, contract, first, last)
+    threading.Thread(
+        target=_read_through, args=([f.path for f in files],), name="prefetch", daemon=True
+    ).start()
+
+
+def _read_through(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            with path.open("rb", buffering=0) as file:
+                while file.read(PREFETCH_CHUNK):
+                    pass
+        except OSError:  # gone or unreadable: the reader reports it
+            continue
+
+
 def ingest_table(
     contract: TableContract,
     warehouse: Warehouse,
@@ -197,7 +226,10 @@ def ingest_table(
     timestamp, so ``publish`` sees a blocking failure in any slice."""
     totals = LoadTotals()
     outcomes: list[ExpectationOutcome] = []
-    for first, last in day_slices(warehouse.landing, contract, start, end):
+    slices = day_slices(warehouse.landing, contract, start, end)
+    for index, (first, last) in enumerate(slices):
+        if index + 1 < len(slices):
+            prefetch(warehouse.landing, contract, *slices[index + 1])
         load = read_range(
             warehouse.landing, contract, first, last, progress=log.info if log else None
         )

@@ -93,9 +93,7 @@ def test_sliced_ingest_loads_exactly_what_one_slice_loads(
 ) -> None:
     whole = _warehouse(tmp_path / "whole", landing)
     totals_whole, outcome_whole = ingest_table(_contract(), whole, START, END, "run-a")
-    monkeypatch.setattr(
-        ingest, "day_slices", lambda *a, **k: day_slices(*a[:4], max_bytes=1)
-    )
+    monkeypatch.setattr(ingest, "day_slices", lambda *a, **k: day_slices(*a[:4], max_bytes=1))
     sliced = _warehouse(tmp_path / "sliced", landing)
     totals_sliced, outcome_sliced = ingest_table(_contract(), sliced, START, END, "run-a")
     assert totals_whole.slices == 1 and totals_sliced.slices == (END - START).days + 1
@@ -111,3 +109,16 @@ def test_sliced_ingest_loads_exactly_what_one_slice_loads(
             [f"raw/{TABLE}"],
         ).fetchone()
     assert stamps == (1, START, END)  # recorded together: publish sees every slice
+
+
+def test_each_next_slice_is_read_ahead(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a slice is validated and written, the next one's files are read into the page
+    cache (the last slice has no next)."""
+    asked: list[tuple[dt.date, dt.date]] = []
+    monkeypatch.setattr(ingest, "prefetch", lambda _l, _c, first, last: asked.append((first, last)))
+    monkeypatch.setattr(ingest, "day_slices", lambda *a, **k: day_slices(*a[:4], max_bytes=1))
+    ingest_table(_contract(), _warehouse(tmp_path, landing), START, END, "run-a")
+    days = list(days_between(START, END))
+    assert asked == [(day, day) for day in days[1:]]
