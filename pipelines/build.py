@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.code_tests import tests_to_skip
 from pipelines.instance import write_instance_config
 from pipelines.loading import landed_days
 from pipelines.transform_config import WarehouseRunConfig
@@ -169,14 +168,8 @@ def run_transform(
         instance=instance,
         tags=process_tags(),
         run_config=dg.RunConfig(
-            ops={
-                "warehouse_models": WarehouseRunConfig(
-                    full_refresh=full_refresh,
-                    skip_tests=tests_to_skip(paths.build_db, full_refresh),
-                )
-            }
+            ops={"warehouse_models": WarehouseRunConfig(full_refresh=full_refresh)}
         ),
         raise_on_error=raise_on_error,
     )
     return transform.success
-

@@ -2,14 +2,16 @@
 
 A staging model built with ``latest_state`` keeps one row per record key by construction
 (``qualify row_number() … = 1``), so the uniqueness tests on its key can only fail if that
-code changes: no landed data can break them. Yet each re-derives the view over the whole
-history, and at full scale they were two thirds of a daily run's test time (65 of 96 s).
+code changes: no landed data can break them. Yet each scans its model's whole history, and
+at full scale (as views) they were two thirds of a daily run's test time (65 of 96 s).
 
 They run whenever the project's code may have changed them: on the first build, on a full
-refresh, and whenever the fingerprint of the dbt project's files differs from the one
-recorded the last time they all passed (``meta.dbt_code_tested`` in the build database).
-An ordinary daily run over unchanged code leaves them out; Dagster shows them as not
-executed in that run, and every data test still runs.
+refresh, and whenever the fingerprint of the dbt project's files (taken when the run
+starts) differs from the one recorded the last time they all passed
+(``meta.dbt_code_tested`` in the build database). The dbt step decides for itself, so the
+CLI, the daemon's runs and backfills all follow the same rule. An ordinary daily run over
+unchanged code leaves them out; Dagster shows them as not executed in that run, and every
+data test still runs.
 """
 
 from __future__ import annotations
@@ -88,15 +90,10 @@ def record_fingerprint(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None
     )
 
 
-def needs_construction_tests(build_db: Path, full_refresh: bool) -> bool:
-    """Whether a transform run must include the construction tests."""
-    return full_refresh or recorded_fingerprint(build_db) != code_fingerprint()
-
-
-def tests_to_skip(build_db: Path, full_refresh: bool) -> list[str]:
-    """Names of the construction tests a transform run may leave out: all of them when they
-    already passed on this code, none otherwise."""
-    if needs_construction_tests(build_db, full_refresh):
+def tests_to_skip(build_db: Path, full_refresh: bool, fingerprint: str) -> list[str]:
+    """Names of the construction tests a run on the code of ``fingerprint`` may leave out:
+    all of them when they already passed on that code, none on a full refresh or else."""
+    if full_refresh or recorded_fingerprint(build_db) != fingerprint:
         return []
     manifest = json.loads(dbt_project.manifest_path.read_text())
     return [manifest["nodes"][unique_id]["name"] for unique_id in construction_tests(manifest)]

@@ -8,8 +8,6 @@ transform-and-publish run, so a failed ingest never publishes.
 import dagster as dg
 
 from pipelines.partitions import daily_partitions
-from pipelines.transform_config import WarehouseRunConfig
-from sources.config import data_paths
 
 INGEST_GROUP = "ingest"
 
@@ -35,14 +33,11 @@ daily_ingest_schedule = dg.build_schedule_from_partitioned_job(
 )
 
 
-def publish_request_for(run: dg.DagsterRun, skip_tests: list[str] | None = None) -> dg.RunRequest:
-    """One transform-and-publish run per successful ingest run, keyed so it is never doubled;
-    ``skip_tests`` are the dbt tests proving code that already passed on this code."""
-    config = WarehouseRunConfig(skip_tests=skip_tests or [])
+def publish_request_for(run: dg.DagsterRun) -> dg.RunRequest:
+    """One transform-and-publish run per successful ingest run, keyed so it is never doubled."""
     return dg.RunRequest(
         run_key=f"after-{run.run_id}",
         tags={"triggered_by_run": run.run_id},
-        run_config=dg.RunConfig(ops={"warehouse_models": config}),
     )
 
 
@@ -54,7 +49,4 @@ def publish_request_for(run: dg.DagsterRun, skip_tests: list[str] | None = None)
     name="publish_after_ingest",
 )
 def publish_after_ingest(context: dg.RunStatusSensorContext) -> dg.RunRequest:
-    from pipelines.code_tests import tests_to_skip  # reads the dbt manifest: only when run
-
-    skip = tests_to_skip(data_paths().build_db, full_refresh=False)
-    return publish_request_for(context.dagster_run, skip)
+    return publish_request_for(context.dagster_run)

@@ -41,7 +41,8 @@ def test_construction_tests_are_key_uniqueness_on_latest_state_models(manifest: 
         assert nodes[test]["test_metadata"]["name"] in {"unique", "unique_combination"}
     # a staging model without latest_state (a seed's view) keeps its key tests in every run
     seed_views = [
-        test for test, node in nodes.items()
+        test
+        for test, node in nodes.items()
         if node["resource_type"] == "test"
         and node.get("attached_node") == "model.enforcement_cockpit.stg_reference__departments"
     ]
@@ -67,15 +68,16 @@ def test_recorded_fingerprint_decides_what_a_run_skips(tmp_path: Path) -> None:
     build_db = tmp_path / "build.duckdb"
     assert code_tests.recorded_fingerprint(build_db) is None  # no database yet
     duckdb.connect(str(build_db)).close()
-    assert code_tests.tests_to_skip(build_db, full_refresh=False) == []  # never recorded
+    code = code_tests.code_fingerprint()
+    assert code_tests.tests_to_skip(build_db, False, code) == []  # never recorded
     with duckdb.connect(str(build_db)) as con:
         code_tests.record_fingerprint(con, "older code")
-    assert code_tests.tests_to_skip(build_db, full_refresh=False) == []  # code changed
+    assert code_tests.tests_to_skip(build_db, False, code) == []  # code changed since
     with duckdb.connect(str(build_db)) as con:
-        code_tests.record_fingerprint(con, code_tests.code_fingerprint())
-    skipped = code_tests.tests_to_skip(build_db, full_refresh=False)
+        code_tests.record_fingerprint(con, code)
+    skipped = code_tests.tests_to_skip(build_db, False, code)
     assert "unique_stg_enforcement__cases_case_no" in skipped
-    assert code_tests.tests_to_skip(build_db, full_refresh=True) == []
+    assert code_tests.tests_to_skip(build_db, True, code) == []  # a full refresh runs them
 
 
 def test_a_run_on_unchanged_code_skips_only_those_and_publishes(
@@ -84,7 +86,7 @@ def test_a_run_on_unchanged_code_skips_only_those_and_publishes(
     data_dir = tmp_path / "data"
     shutil.copytree(published_data_dir / "warehouse", data_dir / "warehouse")
     paths = data_paths(data_dir)
-    skipped = set(code_tests.tests_to_skip(paths.build_db, full_refresh=False))
+    skipped = set(code_tests.tests_to_skip(paths.build_db, False, code_tests.code_fingerprint()))
     assert skipped, "the build did not record the code its construction tests passed on"
     published_at = paths.cockpit_db.stat().st_mtime_ns
 
