@@ -420,7 +420,7 @@ def _duckdb_read(
         rows = con.sql(
             # each row's file as its position in ``paths``: a path string per row cost more
             # memory than the row's fields (profiled on a track-point slice)
-            "select * exclude (filename), list_position(?, filename)::usmallint as __file "
+            "select * exclude (filename), list_position(?, filename)::uinteger as __file "
             "from read_csv(?, header = true, auto_detect = false, "
             "columns = ?, delim = ',', quote = '\"', escape = '\"', filename = true, "
             "store_rejects = true, rejects_table = 'rejects', rejects_scan = 'reject_scans')",
