@@ -40,8 +40,10 @@ SUITE_CHECK = "contract_suite"
 # so the largest table (22M drone track points at full scale) is never in memory whole. The
 # build's peak memory is the peak of its largest track-point slice: 384 MiB slices (5.7M
 # points) peaked at 5.7 GiB on their own and 7.1 GiB in the build; 256 MiB (4.0M points)
-# at 3.6 GiB on their own, with the texts dropped early (session 7). Smaller slices cost
-# little: reading time is per row, and a slice's fixed cost is ~1 s.
+# at 3.6 GiB on their own, with the texts dropped early (session 7), and 2.7 GiB once row
+# texts were built only for quarantined rows (session 8). Parquet is weighed as text
+# (``text_bytes``): by file size its slices held ~5x the rows. Smaller slices cost little:
+# reading time is per row, and a slice's fixed cost is ~1 s.
 SLICE_BYTES = 256 * 1024 * 1024
 PREFETCH_CHUNK = 1024 * 1024
 CELL_BYTES = 8  # a value of a typical export as CSV text, with its delimiter
@@ -177,7 +179,7 @@ def day_slices(
     max_bytes: int = SLICE_BYTES,
 ) -> list[tuple[dt.date, dt.date]]:
     """Consecutive day ranges covering ``start``..``end``, each holding at most ``max_bytes``
-    of landed files (a single day above that is a slice of its own)."""
+    of landed files as read (``text_bytes``; a single day above that is a slice of its own)."""
     slices: list[tuple[dt.date, dt.date]] = []
     first, size = start, 0
     for day in days_between(start, end):
