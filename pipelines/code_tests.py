@@ -30,7 +30,8 @@ from sources.config import REPO_ROOT
 
 LATEST_STATE_MACRO = "macro.enforcement_cockpit.latest_state"
 KEY_TESTS = frozenset({"unique", "unique_combination"})
-TABLE = "meta.dbt_code_tested"
+SCHEMA, NAME = "meta", "dbt_code_tested"
+TABLE = f"{SCHEMA}.{NAME}"
 
 
 def code_fingerprint() -> str:
@@ -68,7 +69,8 @@ def recorded_fingerprint(build_db: Path) -> str | None:
         with duckdb.connect(str(build_db), read_only=True) as con:
             exists = con.execute(
                 "select count(*) from information_schema.tables "
-                "where table_schema = 'meta' and table_name = 'dbt_code_tested'"
+                "where table_schema = ? and table_name = ?",
+                [SCHEMA, NAME],
             ).fetchone()
             if not exists or not exists[0]:
                 return None
@@ -82,7 +84,7 @@ def recorded_fingerprint(build_db: Path) -> str | None:
 
 def record_fingerprint(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
     """Remember that the construction tests passed on this code."""
-    con.execute("create schema if not exists meta")
+    con.execute(f"create schema if not exists {SCHEMA}")
     con.execute(f"create table if not exists {TABLE} (fingerprint varchar, tested_at timestamp)")
     con.execute(
         f"insert into {TABLE} values (?, ?)",
