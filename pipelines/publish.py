@@ -24,6 +24,21 @@ from sources.config import REPO_ROOT
 # they hold personal data and unvalidated text.
 PUBLISHED_SCHEMAS = ("marts", "indicators", "quality", "meta")
 
+# Keys readers look single records up by: the entity profile (一企一档) and auditors fetch
+# one entity's or one case's rows from facts of up to millions of rows, which a scan pays
+# for in full (full scale: a case's stage events 108 → 14 ms, an entity's approvals 24 →
+# 3 ms). Only where lookups are selective: an ART index fetches row by row, so on facts
+# where one entity has hundreds of rows (warnings, the loop) it was slower than the scan,
+# and the 10M-row month facts would add ~2 s each to every publish for ~30 ms saved.
+LOOKUP_INDEXES: tuple[tuple[str, str, str], ...] = (
+    ("marts", "fct_approvals", "entity_uscc"),
+    ("marts", "fct_supervision_claims", "entity_uscc"),
+    ("marts", "fct_clues", "entity_uscc"),
+    ("marts", "fct_cases", "entity_uscc"),
+    ("marts", "fct_case_events", "case_no"),
+    ("marts", "fct_complaint_tickets", "ticket_no"),
+)
+
 
 class PublishBlocked(Exception):
     """A blocking quality check failed; the previous snapshot keeps serving."""
@@ -97,6 +112,7 @@ def publish_snapshot(build_db: Path, cockpit_db: Path) -> PublishSummary:
         with duckdb.connect(str(staging_path)) as con:
             con.execute("attach ? as build (read_only)", [str(build_db)])
             tables = _copy_tables(con)
+            _index_lookup_keys(con, tables)
             data_as_of = _write_build_info(con, published_at)
             con.execute("checkpoint")
         os.replace(staging_path, cockpit_db)
@@ -115,6 +131,16 @@ def _copy_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         row = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
         counts[f"{schema}.{table}"] = int(row[0]) if row else 0
     return counts
+
+
+def _index_lookup_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, int]) -> None:
+    """Index the lookup keys of the published tables that have them (a snapshot built
+    without one of these marts simply goes without its index)."""
+    for schema, table, column in LOOKUP_INDEXES:
+        if f"{schema}.{table}" in tables:
+            con.execute(
+                f'create index "{table}__{column}" on "{schema}"."{table}" ("{column}")'
+            )
 
 
 def _write_build_info(con: duckdb.DuckDBPyConnection, published_at: dt.datetime) -> dt.date | None:

@@ -316,3 +316,33 @@ def test_pages_use_the_documented_marts_when_they_arrive(
         notes = "\n".join(box.value for box in at.info)
         for mart in added:
             assert f"marts.{mart}" not in notes, f"{code} still says {mart} is unavailable"
+
+
+def test_case_stage_funnel_counts_each_case_once_per_stage(
+    published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cases page counts flagged first events; that equals a distinct count of cases per
+    stage over the same window, for cases whose first arrival at the stage lies in it."""
+    from cockpit.queries.enforcement import CASE_STAGES
+
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(published_data_dir))
+    scope = _scope(published_data_dir)
+    shown = CASE_STAGES.run(scope).set_index("stage")["cases"].sort_index()
+    params = scope.params()
+    con = duckdb.connect(str(published_data_dir / SNAPSHOT), read_only=True)
+    try:
+        expected = con.execute(
+            """
+            with first_arrivals as (
+                select case_no, stage, min(event_date) as first_date
+                from marts.fct_case_events group by all
+            )
+            select stage, count(distinct case_no) as cases from first_arrivals
+            where first_date >= ? and first_date < ? group by 1 order by 1
+            """,
+            [params["year_start"], params["end"]],
+        ).df().set_index("stage")["cases"]
+    finally:
+        con.close()
+    assert len(expected) >= 5, "too few stages reached in the window to compare"
+    pd.testing.assert_series_equal(shown, expected, check_dtype=False, check_names=False)

@@ -282,3 +282,22 @@ def test_personal_columns_never_reach_the_profile(
         assert not {"party_name", "phone"} & set(map(str, frame.columns))
         values = frame.astype(str).to_numpy()
         assert "张三" not in values and "13800000000" not in values
+
+
+def test_the_snapshot_indexes_the_keys_single_records_are_looked_up_by(
+    published_data_dir: Path,
+) -> None:
+    """Publish indexes every lookup key it declares, on the table it names."""
+    from pipelines.publish import LOOKUP_INDEXES
+
+    con = duckdb.connect(str(published_data_dir / "warehouse" / "cockpit.duckdb"), read_only=True)
+    try:
+        indexed = {
+            (schema, table, sql.split("(")[-1].strip(' ");').strip('"'))
+            for schema, table, sql in con.execute(
+                "select schema_name, table_name, sql from duckdb_indexes()"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert set(LOOKUP_INDEXES) <= indexed
