@@ -77,3 +77,33 @@ def test_every_approval_loop_starts_from_a_claim_and_stages_are_ordered(
     assert orphans == 0
     assert {"ACCEPTED", "INSPECTED", "CASE_CLOSED"} <= set(stages)
     assert overdue_closed == 0
+
+
+def test_an_entitys_record_moves_its_credit_class_and_the_class_its_supervision(
+    published_data_dir: Path,
+) -> None:
+    """Outcomes move credit, credit moves supervision (issue 3): a business a penalty was
+    decided against in a month is downgraded by that month's rating far more often than one
+    that was not; and D-class entities get more untriggered on-site visits than A-class."""
+    with snapshot(published_data_dir) as con:
+        downgraded = dict(con.execute(
+            """
+            with penalised as (
+                select distinct entity_uscc,
+                    cast(date_trunc('month', decided_date) as date) as rating_month
+                from marts.fct_cases
+                where decision_type = 'PENALTY' and entity_uscc is not null
+            )
+            select penalised.entity_uscc is not null, avg(months.is_downgraded::int)
+            from marts.fct_credit_months as months
+            left join penalised using (entity_uscc, rating_month)
+            where months.previous_class is not null
+            group by 1
+            """).fetchall())
+        visited = dict(con.execute(
+            "select credit_class, avg(is_inspected_without_trigger::int) "
+            "from marts.fct_credit_months where credit_class in ('A', 'D') group by 1"
+        ).fetchall())
+    assert downgraded[True] > 0.4, downgraded
+    assert downgraded[True] > 5 * downgraded[False], downgraded
+    assert visited["D"] > 3 * visited["A"], visited

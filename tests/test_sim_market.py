@@ -21,6 +21,7 @@ from sources.simulator import DEFAULT_SEED, SCALES, credit, generate, market
 from sources.simulator.city import INDUSTRIES, N_ENTITIES
 from sources.simulator.formats import Row
 from sources.simulator.frames import write_frame
+from sources.simulator.handoffs import Sanctioned
 from sources.simulator.timeline import months
 from sources.simulator.world import World, build_world
 from sources.simulator.writers import LedgerEntry, WrittenFile, write_export
@@ -219,3 +220,35 @@ def test_inspection_weights_follow_class_and_status(world: World) -> None:
     pool = rated < len(world.entities)
     ratio = weights[rated[pool]] / world.entities.inspect_weight[rated[pool]]
     assert np.allclose(ratio, credit.INSPECTION_FACTOR[credit.classes(score[pool])])
+
+
+def test_recorded_outcomes_set_the_credit_of_the_months_a_run_generated(world: World) -> None:
+    """Inside a generation run, a month's lost points are the outcomes recorded for it (a
+    penalty costs its points in the month decided, forgiven slowly after); a month the run
+    did not generate is drawn; after the run, every month is drawn again."""
+    label = market.month_label(date(2021, 6, 1))
+    drawn = credit.lost_points(world, label).copy()
+    rated, _ = credit.scores(world, label)
+    later = market.register(world).status_at_month_end(label + 1)
+    entity = int(rated[later[rated] == market.OPERATING][0])
+    try:
+        credit.start_run(world)
+        credit.observe(world, label)
+        credit.observe(world, label + 1)
+        credit.record(world, Sanctioned("PENALTY", np.array([entity]),
+                                        np.array(["2021-06-15"], dtype="datetime64[D]")))
+        before = credit.lost_points(world, label - 1)  # not generated: drawn as before
+        during = credit.lost_points(world, label)
+        after = credit.lost_points(world, label + 1)
+        expected = before * credit.FORGIVENESS
+        expected[entity] += credit.PENALTY_POINTS
+        status = market.register(world).status_at_month_end(label)
+        expected[status == market.UNREGISTERED] = 0.0
+        assert np.allclose(during, expected)
+        assert after[entity] == pytest.approx(during[entity] * credit.FORGIVENESS)
+        with pytest.raises(RuntimeError, match="scored before"):
+            credit.record(world, Sanctioned("FAILED_INSPECTION", np.array([entity]),
+                                            np.array(["2021-06-20"], dtype="datetime64[D]")))
+    finally:
+        credit.finish_run(world)
+    assert np.array_equal(credit.lost_points(world, label), drawn)

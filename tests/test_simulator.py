@@ -357,7 +357,11 @@ def test_late_state_rows_arrive_in_later_folders(demo: Landed) -> None:
         moved = [v for v in folders.values() if len({folder for folder, _ in v}) > 1]
         assert len(moved) > 100
         for states in moved:
-            assert [s for _, s in sorted(states)] == sorted(s for _, s in states)
+            # a state row lands on its own day, or later when its first send was defective
+            # (sent again with the next export; again later if that send broke too)
+            assert all(folder >= str(stamp)[:10] for folder, stamp in states), states
+            first_sends = [(f, stamp) for f, stamp in states if f == str(stamp)[:10]]
+            assert [s for _, s in sorted(first_sends)] == sorted(s for _, s in first_sends)
         latest = demo.latest(contract).values()
         assert sum(row[later_field] is not None for row in latest) > 100
 

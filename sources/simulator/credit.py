@@ -3,14 +3,18 @@
 At full scale the ratings are the biggest table of the scenario (about 350k rows a month), so
 a month is drawn with numpy and written with polars, never as Python rows.
 
-The class is causal in a latent sense: the generator cannot see which entities inspection and
-enforcement actually picked, so it draws, per entity and month, the penalties and failed
-inspections those generators would give it on average (their yearly volumes spread over the
-pool by the same case and inspection weights). A penalty or failed inspection costs points
-that are forgiven slowly (a half-life of about ten months), so an entity that is caught
-drifts down to C or D and a clean one climbs back to A. A listing in the abnormal-operation
-list costs points while it lasts; a new entity is B at best for its first half year. The
-classes end up near the mix SAMR publishes: about A 30%, B 55%, C 12%, D 3%.
+The class follows what the entity's records show. Each penalty decided against it and each
+of its inspections that ended in a rectification order or a clue costs points in the month
+it happened; lost points are forgiven slowly (a half-life of about ten months), so an entity
+that is caught drifts down to C or D and a clean one climbs back to A. The engine hands these
+outcomes over as they are generated (``record``) and marks each month it generates as
+observed (``observe``); a month before the run (the register's history) has no records, so
+there the generator draws the penalties and failed inspections the other generators would
+give the entity on average (their yearly volumes spread over the pool by the same case and
+inspection weights). A listing in the abnormal-operation list costs points while it lasts; a
+new entity is B at best for its first half year. The classes end up near the mix SAMR
+publishes: about A 30%, B 55%, C 12%, D 3%. The class in turn sets how often planned and
+random supervision visits the entity (``inspection_weights``), closing the loop.
 
 ``frames.write_frame`` (the columnar twin of ``writers.write_export``) writes them:
 polars writes the clean lines, and the few defective ones are rendered by ``writers.render``.
@@ -18,6 +22,7 @@ polars writes the clean lines, and the few defective ones are rendered by ``writ
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -28,6 +33,7 @@ from sources.simulator import market, sampling
 from sources.simulator.city import N_ENTITIES
 from sources.simulator.enforcement import CASES_PER_YEAR
 from sources.simulator.formats import Row, csv_cell
+from sources.simulator.handoffs import Sanctioned
 from sources.simulator.inspection import TASKS_PER_YEAR
 from sources.simulator.timeline import Month
 from sources.simulator.world import Stream, World
@@ -42,22 +48,78 @@ FAILED_INSPECTIONS_PER_YEAR = TASKS_PER_YEAR * 0.22 / N_ENTITIES
 PENALTY_POINTS = 18.0
 FAILED_POINTS = 10.0
 FORGIVENESS = 0.93  # share of last month's lost points still counted this month
-BASE_SCORE = 90.5
+BASE_SCORE = 90.0
 PROPENSITY_POINTS = 7.0  # points per unit of latent violation propensity
 ABNORMAL_POINTS = 28.0
 MONTHLY_NOISE = 2.0
 PROBATION_MONTHS = 6  # a new entity is rated B at best
 EXPORT_DAY_P = np.array([0.7, 0.2, 0.1])  # share of a month's ratings exported on the 1st-3rd
 BATCH_SECONDS = (3600, 6 * 3600)  # the classification run works at night
+SANCTION_POINTS = {"PENALTY": PENALTY_POINTS, "FAILED_INSPECTION": FAILED_POINTS}
 # Supervision follows the class (双随机 sampling ratios by class; A only when triggered).
 INSPECTION_FACTOR = np.array([0.3, 1.0, 2.0, 4.0])
 
 
-# --- the latent score ------------------------------------------------------------------------
+# --- the score: outcomes the run recorded, or drawn before the run ------------------------
 
 
 _LOST: dict[tuple[int, int], dict[int, np.ndarray]] = {}  # (seed, pool) -> label -> points
 _KEPT_MONTHS = 3  # a run asks for this month (ratings) and the last (inspection weights)
+
+
+@dataclass
+class _RunLedger:
+    """The months a generation run has generated, and the points its records cost each
+    entity per month (register indices; months after the run's current one fill up as
+    cases filed now are decided later)."""
+
+    observed: set[int] = field(default_factory=set)
+    caught: dict[int, np.ndarray] = field(default_factory=dict)
+
+
+_RUNS: dict[tuple[int, int], _RunLedger] = {}
+
+
+def start_run(world: World) -> None:
+    """Start recording a generation run's outcomes (worlds are shared per process, so an
+    earlier run's records and scores are dropped first)."""
+    finish_run(world)
+    _RUNS[_key(world)] = _RunLedger()
+
+
+def finish_run(world: World) -> None:
+    """Drop the run's records and the scores computed from them: outside a run, every month
+    of the world is drawn, so a caller gets the same answer whatever ran before it."""
+    _RUNS.pop(_key(world), None)
+    _LOST.pop(_key(world), None)
+
+
+def observe(world: World, label: int) -> None:
+    """Mark month ``label`` as generated: its credit comes from recorded outcomes only.
+
+    Called by the engine when it starts the month; every outcome of the month is recorded
+    before the month is rated (ratings of a month are taken in the next one)."""
+    _RUNS[_key(world)].observed.add(label)
+
+
+def record(world: World, sanctioned: Sanctioned) -> None:
+    """Charge each entity the points of its outcome in the month of the outcome's day."""
+    if not len(sanctioned.entity):
+        return
+    run = _RUNS[_key(world)]
+    size = len(market.register(world))
+    days = np.asarray(sanctioned.day).astype("datetime64[D]")
+    labels = days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    points = SANCTION_POINTS[sanctioned.kind]
+    for label in np.unique(labels).tolist():
+        if label in run.observed and _LOST.get(_key(world), {}).get(label) is not None:
+            raise RuntimeError(f"month {label} was scored before all its outcomes arrived")
+        bucket = run.caught.setdefault(label, np.zeros(size))
+        np.add.at(bucket, sanctioned.entity[labels == label], points)
+
+
+def _key(world: World) -> tuple[int, int]:
+    return world.seed, len(world.entities)
 
 
 def lost_points(world: World, label: int) -> np.ndarray:
@@ -69,16 +131,20 @@ def lost_points(world: World, label: int) -> np.ndarray:
     """
     reg = market.register(world)
     first = market.month_label(market.HISTORY_START)
-    kept = _LOST.setdefault((world.seed, len(world.entities)), {})
+    kept = _LOST.setdefault(_key(world), {})
     if label in kept:
         return kept[label]
     earlier = [done for done in kept if done < label]
     done = max(earlier) if earlier else first - 1
     points = kept[done] if earlier else np.zeros(len(reg))
     rates = _event_rates(world)
+    run = _RUNS.get(_key(world), _RunLedger())
     for step in range(done + 1, label + 1):
-        points = _step(world.rng(Stream.CREDIT, step, 1), points, rates,
-                       reg.status_at_month_end(step))
+        if step in run.observed:
+            caught = run.caught.get(step, np.zeros(len(reg)))
+        else:
+            caught = _drawn(world.rng(Stream.CREDIT, step, 1), rates)
+        points = _step(points, caught, reg.status_at_month_end(step))
     points.setflags(write=False)  # kept for later months: callers must not change it
     kept[label] = points
     for old in sorted(kept)[:-_KEPT_MONTHS]:
@@ -95,9 +161,12 @@ def _event_rates(world: World) -> tuple[np.ndarray, np.ndarray]:
     return case * PENALTIES_PER_YEAR / 12, inspect * FAILED_INSPECTIONS_PER_YEAR / 12
 
 
-def _step(rng: np.random.Generator, points: np.ndarray, rates: tuple[np.ndarray, np.ndarray],
-          status: np.ndarray) -> np.ndarray:
-    caught = (PENALTY_POINTS * rng.poisson(rates[0]) + FAILED_POINTS * rng.poisson(rates[1]))
+def _drawn(rng: np.random.Generator, rates: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Points an unrecorded month (before the run) costs: outcomes drawn at their rates."""
+    return PENALTY_POINTS * rng.poisson(rates[0]) + FAILED_POINTS * rng.poisson(rates[1])
+
+
+def _step(points: np.ndarray, caught: np.ndarray, status: np.ndarray) -> np.ndarray:
     return np.where(status == market.UNREGISTERED, 0.0, points * FORGIVENESS + caught)
 
 

@@ -26,7 +26,7 @@ from sources.simulator import grid_events as fx
 from sources.simulator import market, sampling
 from sources.simulator.city import N_PEOPLE, STAFF_RESERVED
 from sources.simulator.formats import Row
-from sources.simulator.handoffs import Clue, SystemMonth
+from sources.simulator.handoffs import Clue, Sanctioned, SystemMonth
 from sources.simulator.timeline import Month, day_weight, expected_volume, reform_progress
 from sources.simulator.world import Stream, World
 from sources.systems.enforcement import ASSESSMENT_LIMIT_DAYS, CASE_EVENTS, CASES, CLUES
@@ -123,7 +123,16 @@ def generate_month(world: World, month: Month, clues: list[Clue], per_year: floa
                                 story.present, end_s, story.notes, cc.STORY_NOTES)
         parts.append(Part(story.case, story.clue, story.days, story.times, story.present,
                           events))
-    return _exports(world, parts, end_s), _for_oversight(world, parts)
+    exports = _exports(world, parts, end_s)
+    exports.sanctioned = [_penalised(part.cases) for part in parts]
+    return exports, _for_oversight(world, parts)
+
+
+def _penalised(cases: cc.Columns) -> Sanctioned:
+    """Businesses a penalty was decided against, on the decision day: it costs credit."""
+    hit = cases["business"] & (cases["decision"] == ce.PENALTY)
+    decided = cases["filed"][hit] // DAY + cases["to_decision"][hit]
+    return Sanctioned("PENALTY", cases["entity"][hit], decided)
 
 
 @dataclass(frozen=True)

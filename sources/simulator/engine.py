@@ -174,6 +174,7 @@ def generate(
         run.account(run.desk.finish())
     finally:
         run.desk.close()
+        credit.finish_run(run.world)
     write_ledger(report.ledger_path, run.ledger)
     (report.ledger_path.parent / "manifest.json").write_text(
         json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -206,6 +207,7 @@ class _Run:
         self.raised: list[Trigger] = []  # raised this month, not yet weighed by capacity
         self.triggers: list[Trigger] = []  # acted on, waiting for their month's visit
         self.ledger: list[LedgerEntry] = []
+        credit.start_run(world)  # credit follows this run's outcomes (see credit.py)
         self.written: list[FileResult] = []  # the row files, accounted with the frame files
         for rows in grids.grid_rows(world, report.start).values():
             self._file(grid_contracts.CELLS, rows, len(rows))
@@ -228,6 +230,7 @@ class _Run:
         inspection and case handling in the same month; then inspection, then cases.
         """
         end, world, factor = self.report.end, self.world, self.factor
+        credit.observe(world, month.label)
         for system_month in (
             approvals.generate_month(world, month, factor, end),
             complaints.generate_month(world, month, factor, end),
@@ -283,6 +286,8 @@ class _Run:
             self.report.records[table] = self.report.records.get(table, 0) + count
         self.clues.extend(system_month.clues)
         self.raised.extend(system_month.triggers)
+        for sanctioned in system_month.sanctioned:
+            credit.record(self.world, sanctioned)
 
     def _file(self, contract: TableContract, rows: list[Row], records: int) -> None:
         box = self.outbox[contract.table_name]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import polars as pl
 
 
@@ -55,6 +56,19 @@ class Trigger:
     scripted_result: str | None = None  # COMPLIANT | RECTIFY | CLUE
 
 
+@dataclass(frozen=True)
+class Sanctioned:
+    """Entities whose own records cost them credit (信用): a penalty decided against them, an
+    inspection of theirs that failed. ``kind`` names the outcome (``credit.SANCTION_POINTS``
+    weighs it), ``entity`` holds market-register indices and ``day`` the outcome's day (epoch
+    days or ``datetime64[D]``), so the credit class of the month it falls in moves with it.
+    """
+
+    kind: str  # PENALTY | FAILED_INSPECTION
+    entity: np.ndarray
+    day: np.ndarray
+
+
 @dataclass
 class SystemMonth:
     """One month of one system, as the engine files it for export.
@@ -64,7 +78,8 @@ class SystemMonth:
     ``frames``: per table name, one typed polars frame per export day for the frame writer
     (high-volume CSV or Parquet tables). ``records``: records created in the month per table
     (applications received, events logged), for the run's report. ``clues`` and
-    ``triggers``: what the month hands to the clue centre and to inspection.
+    ``triggers``: what the month hands to the clue centre and to inspection. ``sanctioned``:
+    the outcomes that cost entities credit, for the credit classification.
     """
 
     rows: dict[str, list[dict[str, object]]] = field(default_factory=dict)
@@ -72,3 +87,4 @@ class SystemMonth:
     records: dict[str, int] = field(default_factory=dict)
     clues: list[Clue] = field(default_factory=list)
     triggers: list[Trigger] = field(default_factory=list)
+    sanctioned: list[Sanctioned] = field(default_factory=list)

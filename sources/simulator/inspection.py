@@ -22,7 +22,7 @@ import numpy as np
 from sources.simulator import checklists, market, plans, sampling
 from sources.simulator.city import INSPECTORS_PER_UNIT, N_PEOPLE, STAFF_RESERVED
 from sources.simulator.formats import Row
-from sources.simulator.handoffs import Clue, SystemMonth, Trigger
+from sources.simulator.handoffs import Clue, Sanctioned, SystemMonth, Trigger
 from sources.simulator.inspection_visits import (
     Triggered,
     Visits,
@@ -145,11 +145,18 @@ def _month_exports(rng: np.random.Generator, plan_rng: np.random.Generator, worl
         frames={CHECKLIST_LINES.table_name: {d: f for d, f in lines.items() if d <= end}},
         records={TASKS.table_name: int(inside.sum()),
                  CHECKLIST_LINES.table_name: int(tasks["lines"][inside].sum())},
-        clues=_clues(rng, tasks, end))
+        clues=_clues(rng, tasks, end),
+        sanctioned=[_failed(tasks)])
     if start is not None:
         exports.rows[PLANS.table_name] = plans.month_rows(world, month, start, end)
         exports.records[PLANS.table_name] = plans.created_in(world, month, start, end)
     return exports
+
+
+def _failed(tasks: dict[str, np.ndarray]) -> Sanctioned:
+    """Inspections that ended in a rectification order or a clue: they cost credit."""
+    failed = tasks["result"] != RESULTS.index("COMPLIANT")
+    return Sanctioned("FAILED_INSPECTION", tasks["entity"][failed], tasks["day"][failed])
 
 
 def _pool(world: World, entity: np.ndarray) -> EntityPool:
