@@ -1,8 +1,9 @@
 {#- The state each record of a register was in at each month's snapshot day: the latest
     version recorded by the end of that day (same-version copies from several files are
     one version). Registers (teams, staff, items, drones) change state over time, and the
-    seed figures are about what held on a day, not about the latest state. -#}
-{% macro state_at_month_ends(relation, key, version_column='updated_at') -%}
+    seed figures are about what held on a day, not about the latest state. `from_month`
+    (a SQL date expression) leaves out the months before it, for an incremental model. -#}
+{% macro state_at_month_ends(relation, key, version_column='updated_at', from_month=none) -%}
     select month_ends.month_start, month_ends.as_of_date, versions.*
     from (
         select
@@ -22,4 +23,7 @@
             versions.superseded_at is null
             or versions.superseded_at >= month_ends.as_of_date + interval 1 day
         )
+        {%- if from_month is not none %}
+        and month_ends.month_start >= {{ from_month }}
+        {%- endif %}
 {%- endmacro %}

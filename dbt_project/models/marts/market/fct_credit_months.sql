@@ -4,7 +4,17 @@
 
     The classification rates a month's entities in a nightly run on the 1st-3rd of the
     following month, so the class in force in a month is the one rated for the month before
-    (the latest rating of that month: staging keeps each entity-month's latest state). -#}
+    (the latest rating of that month: staging keeps each entity-month's latest state).
+
+    Incremental (the fact holds ~10M rows at full scale, and a day changes few of them): a
+    daily run re-derives every month from the earliest one a newly landed rating or
+    inspection falls in (and always the latest month, whose snapshot day moves with each
+    landed day), and every month of an entity whose register row landed anew (its county
+    and town are the register's latest). `landed_date` is the newest landing day of what a
+    row was derived from; the last one in the fact is the cutoff of the next run. -#}
+{{ config(materialized='incremental', unique_key=['entity_uscc', 'month_start'],
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
 ratings as (
@@ -19,8 +29,44 @@ entities as (
     select entity_uscc, county_code, town_code from {{ ref('dim_entity') }}
 ),
 
+register_landings as (
+    select uscc as entity_uscc, landed_date as entity_landed_date
+    from {{ ref('stg_market__entities') }}
+),
+
 tasks as (
     select * from {{ ref('fct_inspection_tasks') }}
+),
+
+{%- if is_incremental() %}
+
+-- what landed since the last run: the months it changes, and the entities whose every month
+-- changes (their place)
+first_changed_month as (
+    select least(
+        (select min(cast(rating_month + interval 1 month as date)) from ratings
+         where landed_date >= {{ landed_cutoff() }}),
+        (select min(cast(date_trunc('month', inspected_date) as date)) from tasks
+         where landed_date >= {{ landed_cutoff() }}),
+        (select max(month_start) from {{ this }}),
+        (select max(month_start) from month_ends)
+    ) as month_start
+),
+
+moved_entities as (
+    select entity_uscc from register_landings
+    where entity_landed_date >= {{ landed_cutoff() }}
+),
+
+{%- endif %}
+
+scoped_ratings as (
+    select * from ratings
+    {%- if is_incremental() %}
+    -- from two rating months before the first changed month: enough for the lag below
+    where rating_month >= (select month_start - interval 2 month from first_changed_month)
+        or uscc in (select entity_uscc from moved_entities)
+    {%- endif %}
 ),
 
 sequenced as (
@@ -31,9 +77,10 @@ sequenced as (
         credit_class,
         score,
         rated_at,
+        landed_date as rating_landed_date,
         lag(rating_month) over (partition by uscc order by rating_month) as previous_rating_month,
         lag(credit_class) over (partition by uscc order by rating_month) as previous_rated_class
-    from ratings
+    from scoped_ratings
 ),
 
 classed as (
@@ -46,6 +93,10 @@ classed as (
                 then previous_rated_class
         end as previous_class
     from sequenced
+    {%- if is_incremental() %}
+    where month_start >= (select month_start from first_changed_month)
+        or entity_uscc in (select entity_uscc from moved_entities)
+    {%- endif %}
 ),
 
 inspections as (
@@ -59,8 +110,13 @@ inspections as (
         count(*) filter (
             where inspect_mode = 'ONSITE' and task_source in ('PLAN_FIXED', 'RANDOM')
         ) as untriggered_onsite_tasks,
-        count(*) filter (where task_source = 'RANDOM') as random_tasks
+        count(*) filter (where task_source = 'RANDOM') as random_tasks,
+        max(landed_date) as tasks_landed_date
     from tasks
+    {%- if is_incremental() %}
+    where inspected_date >= (select month_start from first_changed_month)
+        or entity_uscc in (select entity_uscc from moved_entities)
+    {%- endif %}
     group by entity_uscc, cast(date_trunc('month', inspected_date) as date)
 ),
 
@@ -83,10 +139,16 @@ final as (
         coalesce(inspections.random_tasks, 0) as random_tasks,
         coalesce(inspections.inspection_tasks, 0) > 0 as is_inspected,
         coalesce(inspections.untriggered_onsite_tasks, 0) > 0 as is_inspected_without_trigger,
-        coalesce(inspections.random_tasks, 0) > 0 as is_randomly_sampled
+        coalesce(inspections.random_tasks, 0) > 0 as is_randomly_sampled,
+        greatest(
+            classed.rating_landed_date,
+            register_landings.entity_landed_date,
+            inspections.tasks_landed_date
+        ) as landed_date
     from classed
     inner join month_ends using (month_start)
     left join entities using (entity_uscc)
+    left join register_landings using (entity_uscc)
     left join inspections using (entity_uscc, month_start)
 )
 
