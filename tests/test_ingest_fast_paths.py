@@ -18,15 +18,8 @@ import polars as pl
 import pytest
 
 from pipelines.bench_ingest import main as bench_main
-from sources.readers import (
-    ExportFile,
-    _blank_lines,
-    _decode_csv,
-    _stage,
-    csv_text,
-    read_exports,
-    rebuilt_raw_text,
-)
+from sources.read_csv import _blank_lines, _decode_csv, _stage
+from sources.readers import ExportFile, csv_text, read_exports, rebuilt_raw_text
 from sources.registry import contract_for
 from sources.validate import validate, validate_batch
 from tests.contract_rows import case_row, task_row
