@@ -139,3 +139,60 @@ def test_daily_incremental_runs_equal_the_full_build(
             assert differences(
                 con, f"{schema}.{model}", f"expected.{model}", exclude=BATCH_COLUMN
             ) == 0, model
+
+
+def test_a_late_closure_removes_the_entitys_later_months(
+    published_data_dir: Path, tmp_path: Path
+) -> None:
+    """An entity's closure that lands late (dated last month, landed today) takes it off the
+    register from that month: the incremental run rewrites last month's row and drops this
+    month's, exactly as a full refresh does (the rows that no longer qualify are written,
+    then removed by the model's post-hook)."""
+    build_db = tmp_path / "build.duckdb"
+    shutil.copy(published_data_dir / "warehouse" / "build.duckdb", build_db)
+    with duckdb.connect(str(build_db)) as con:
+        latest, last_day = con.execute(
+            "select max(month_start), max(landed_date) from marts.fct_entity_months"
+        ).fetchall()[0]
+        previous = (latest - dt.timedelta(days=1)).replace(day=1)
+        closed_on = previous + dt.timedelta(days=14)
+        # an entity on the register in both months whose last recorded change is older
+        (uscc,) = con.execute(
+            """
+            select entity_uscc from marts.fct_entity_months as months
+            where month_start = ? and is_registered and status = 'OPERATING'
+                and entity_uscc in (select entity_uscc from marts.fct_entity_months
+                                    where month_start = ? and is_registered)
+                and (select max(updated_at) from raw.market_entities as raw
+                     where raw.uscc = months.entity_uscc) < ?
+            order by entity_uscc limit 1
+            """,
+            [latest, previous, previous],
+        ).fetchall()[0]
+        con.execute(
+            """
+            insert into raw.market_entities
+            select * replace ('CLOSED' as status, ?::date as status_date,
+                              ?::timestamp as updated_at, ?::date as _partition_date,
+                              now()::timestamp as _loaded_at)
+            from raw.market_entities where uscc = ? order by updated_at desc limit 1
+            """,
+            [closed_on, dt.datetime.combine(closed_on, dt.time(10)), last_day, uscc],
+        )
+
+    dbt(build_db, tmp_path / "incremental", "run", "--select", "fct_entity_months")
+    with duckdb.connect(str(build_db)) as con:
+        con.execute("create schema incremental")
+        con.execute("create table incremental.fct_entity_months as "
+                    "select * from marts.fct_entity_months")
+        rows = con.execute(
+            "select month_start, is_registered, is_deregistered_in_month "
+            "from marts.fct_entity_months where entity_uscc = ? and month_start >= ? "
+            "order by month_start", [uscc, previous]).fetchall()
+    assert rows == [(previous, False, True)]
+
+    dbt(build_db, tmp_path / "full", "run", "--full-refresh", "--select", "fct_entity_months")
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        assert differences(
+            con, "incremental.fct_entity_months", "marts.fct_entity_months"
+        ) == 0
