@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.code_tests import code_fingerprint, record_fingerprint, tests_to_skip
+from pipelines.dbt_cli import WarehouseDbtCli, keep_partial_parse, prune_runs, run_target
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest
 from pipelines.resources import Warehouse
 from pipelines.transform_config import WarehouseRunConfig, dbt_build_args
@@ -32,7 +33,7 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
+    return WarehouseDbtCli(
         project_dir=dbt_project,
         profiles_dir=str(dbt_project.profiles_dir),
         dbt_executable=dbt_executable(),
@@ -54,7 +55,9 @@ def warehouse_models(
     """Run ``dbt build`` (models, seeds and tests) against the build database; the large
     facts only take the days landed since the last run unless a full refresh is asked for,
     and the tests proving unchanged code are left out (``pipelines.code_tests``). Those
-    checks then show as not executed in the run; nothing downstream waits on them."""
+    checks then show as not executed in the run; nothing downstream waits on them. dbt
+    writes into this data directory's dbt folder and reuses its last parse
+    (``pipelines.dbt_cli``)."""
     build_db = warehouse.paths.build_db
     os.environ["COCKPIT_BUILD_DB"] = str(build_db)
     # the code this run builds with: what the construction tests prove if they run
@@ -65,7 +68,11 @@ def warehouse_models(
             f"{len(skip)} key-uniqueness tests that hold by construction already passed on "
             "this dbt code: left out of this run (pipelines/code_tests.py)"
         )
-    yield from dbt.cli(dbt_build_args(config, skip), context=context).stream()
+    target = run_target(warehouse.paths.warehouse, context.run_id)
+    invocation = dbt.cli(dbt_build_args(config, skip), context=context, target_path=target)
+    yield from invocation.stream()
+    keep_partial_parse(warehouse.paths.warehouse, target)
+    prune_runs(warehouse.paths.warehouse)
     # reached only when dbt succeeded (a failing test raises at the end of the stream); a
     # run of some models only (a subset) has not run all the construction tests
     if not skip and not context.is_subset:

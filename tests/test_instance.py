@@ -92,3 +92,57 @@ def test_sqlite_instance_batches_a_backfills_materialisations(tmp_path: Path, mo
         assert sum(batched) == 60
     finally:
         instance.dispose()
+
+
+def test_a_new_runs_planned_events_are_stored_in_one_batch(tmp_path: Path, monkeypatch) -> None:
+    """Creating a run stores one planned event per asset and per check; they take the
+    one-transaction path and read back exactly as Dagster's own path stores them."""
+
+    from pipelines import DAGSTER_EVENT_SETTINGS, event_storage
+
+    batches: list[int] = []
+
+    def spy(events) -> bool:  # noqa: ANN001
+        taken = planned(events)
+        if taken:
+            batches.append(len(events))
+        return taken
+
+    planned = event_storage.planned
+    monkeypatch.setattr(event_storage, "planned", spy)
+    for name, value in DAGSTER_EVENT_SETTINGS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv(PG_URL_ENV, raising=False)
+    home = tmp_path / "home"
+    write_instance_config(home)
+
+    def make_asset(name: str) -> dg.AssetsDefinition:
+        @dg.asset(name=name, check_specs=[dg.AssetCheckSpec("positive", asset=name)])
+        def built() -> dg.MaterializeResult:
+            return dg.MaterializeResult(
+                check_results=[dg.AssetCheckResult(check_name="positive", passed=True)]
+            )
+
+        return built
+
+    assets = [make_asset(f"table_{n}") for n in range(3)]
+    instance = dg.DagsterInstance.from_config(str(home))
+    try:
+        result = dg.materialize(assets, instance=instance)
+        assert result.success
+        assert batches == [6]  # three assets and three checks, in one batch
+        planned_assets = instance.get_records_for_run(
+            result.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+        ).records
+        assert sorted(r.asset_key.path[0] for r in planned_assets) == [
+            "table_0", "table_1", "table_2"
+        ]
+        for n in range(3):
+            check = dg.AssetCheckKey(dg.AssetKey(f"table_{n}"), "positive")
+            executions = instance.event_log_storage.get_asset_check_execution_history(
+                check, limit=5
+            )
+            assert [e.status.value for e in executions] == ["SUCCEEDED"]
+            assert instance.get_latest_materialization_event(check.asset_key) is not None
+    finally:
+        instance.dispose()
