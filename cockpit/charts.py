@@ -217,3 +217,19 @@ def histogram(frame: pd.DataFrame, x: str, colour: str | None = None) -> go.Figu
         for index, (name, rows) in enumerate(_groups(frame, colour))
     ]
     return go.Figure(data=traces, layout=layout(legend=colour is not None, barmode="overlay"))
+
+
+def sankey(
+    labels: Sequence[str], sources: Sequence[int], targets: Sequence[int],
+    values: Sequence[float], height: int = 420,
+) -> go.Figure:
+    """Flows between labelled nodes (indexes into ``labels``)."""
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={"label": list(labels), "pad": 14, "thickness": 14,
+                  "color": [_tint(i) for i in range(len(labels))]},
+            link={"source": list(sources), "target": list(targets), "value": list(values)},
+        )
+    )
+    return styled(fig, height, legend=False)

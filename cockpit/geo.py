@@ -115,6 +115,25 @@ def county_positions() -> dict[str, tuple[float, float]]:
     return found or _geotool_positions(_county_codes()) or dict(COUNTY_SEATS)
 
 
+_PLACE_POSITIONS_SQL = """
+select geo_code, lon, lat from marts.dim_geography
+where geo_level = ? and lon is not null and lat is not null
+"""
+
+
+def place_positions(level: str) -> dict[str, tuple[float, float]]:
+    """Where to draw the places of one level: counties as above, towns at their grids' mean
+    position (``dim_geography``); none when the snapshot has no positions."""
+    if level == "county":
+        return county_positions()
+    if not data.has_columns("marts", "dim_geography", ("lon", "lat")):
+        return {}
+    frame = data.query(_PLACE_POSITIONS_SQL, (level,))
+    return {
+        str(row["geo_code"]): (float(row["lon"]), float(row["lat"])) for _, row in frame.iterrows()
+    }
+
+
 def _county_codes() -> list[str]:
     """The snapshot's counties, or the default city's six when the dimension is absent."""
     if data.has_columns("marts", "dim_geography", ("geo_code", "geo_level")):
@@ -178,6 +197,48 @@ def bubble_map(counts: pd.DataFrame, names: dict[str, str], height: int = 420) -
         )
     )
     _seats(fig, positions, names, with_labels=False)
+    return _plane(fig, height).update_layout(showlegend=False)
+
+
+SCORE_META = "scores"  # ``meta`` of the trace whose markers carry each place's score
+AMBER_MEAN_SCORE = 0.8  # a mean score below target but above this is amber, not red
+
+
+def score_colour(score: float) -> str:
+    """Traffic-light colour of a mean score: red below 0.8, amber below 1, green at target."""
+    if score >= 1:
+        return theme.STATUS_COLOURS["green"]
+    return theme.STATUS_COLOURS["amber" if score >= AMBER_MEAN_SCORE else "red"]
+
+
+def score_map(
+    scores: pd.DataFrame, positions: dict[str, tuple[float, float]], names: dict[str, str],
+    height: int = 420,
+) -> go.Figure:
+    """Places (``geo_code``, ``score``, ``label``) at ``positions`` over the county outlines,
+    each a marker in its score's colour with the score written beside it."""
+    rows = scores[scores["geo_code"].isin(positions)]
+    fig = go.Figure()
+    _outlines(fig, list(county_positions()), names)
+    fig.add_trace(
+        go.Scatter(
+            x=[positions[code][0] for code in rows["geo_code"]],
+            y=[positions[code][1] for code in rows["geo_code"]],
+            mode="markers+text",
+            marker={
+                "size": 18 if len(rows) <= 12 else 11,
+                "color": [score_colour(float(s)) for s in rows["score"]],
+                "line": {"color": "#FFFFFF", "width": 1},
+            },
+            text=[f"{label} {float(s):.2f}" for label, s in zip(
+                rows["label"], rows["score"], strict=True)],
+            customdata=list(rows["geo_code"]),
+            textposition="top center",
+            hoverinfo="text",
+            meta={SCORE_META: True},
+            showlegend=False,
+        )
+    )
     return _plane(fig, height).update_layout(showlegend=False)
 
 

@@ -182,6 +182,10 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "case_filed": ("立案", "Case filed"),
         "case_decided": ("作出决定", "Decided"),
         "case_closed": ("结案", "Closed"),
+        "rectified": ("整改完成", "Rectified"),
+        "reviewed": ("复议/诉讼", "Reviewed"),
+        "open": ("尚未闭环", "Still open"),
+        "ended": ("已闭环", "Ended"),
     },
     "loop_stage": {
         "RAISED": ("已发起", "Raised"),

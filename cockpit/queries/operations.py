@@ -225,34 +225,31 @@ CLAIMS_OVERDUE = fact_query(
 LOOP = "fct_entity_loop"
 # The chain every origin may walk: approval push / warning / ticket / drone finding → accepted
 # → first inspection → problem → rectified or clue → case filed → decided → closed.
-LOOP_CHAIN = (
-    "started",
-    "accepted",
-    "inspected",
-    "problem_found",
-    "clue",
-    "case_filed",
-    "case_decided",
-    "case_closed",
-)
+# The steps a loop instance can pass, in chain order: the paths the Sankey is drawn from.
+LOOP_PATH_STEPS = (
+    "accepted", "inspected", "problem_found", "rectified", "clue", "case_filed",
+    "case_decided", "case_closed", "reviewed",
+)  # fmt: skip
 
-LOOP_CHAIN_COUNTS = fact_query(
-    "loop_chain_counts",
+LOOP_PATHS = fact_query(
+    "loop_paths",
     LOOP,
     """
-    select origin_type, count(*) as started, count(accepted_at) as accepted,
-           count(first_inspected_date) as inspected,
-           count(problem_found_date) as problem_found, count(clue_received_date) as clue,
-           count(case_filed_date) as case_filed, count(case_decided_date) as case_decided,
-           count(case_closed_date) as case_closed,
-           count(*) filter (where is_open) as open, count(*) filter (where is_overdue) as overdue
-    from {t} where {where} group by 1 order by started desc
+    select origin_type,
+           accepted_at is not null as accepted, first_inspected_date is not null as inspected,
+           problem_found_date is not null as problem_found,
+           rectified_date is not null as rectified, clue_received_date is not null as clue,
+           case_filed_date is not null as case_filed,
+           case_decided_date is not null as case_decided,
+           case_closed_date is not null as case_closed, reviewed_date is not null as reviewed,
+           is_open, count(*) as loops
+    from {t} where {where} group by all order by all
     """,
     date_column="origin_date",
     needs=(
         "origin_type", "accepted_at", "first_inspected_date", "problem_found_date",
-        "clue_received_date", "case_filed_date", "case_decided_date", "case_closed_date",
-        "is_open", "is_overdue",
+        "rectified_date", "clue_received_date", "case_filed_date", "case_decided_date",
+        "case_closed_date", "reviewed_date", "is_open",
     ),
 )  # fmt: skip
 

@@ -1,9 +1,15 @@
 """Cockpit 2 · 审管联动 Approval-to-supervision loop: applications and on-time decisions, the
 licence types most in demand, and every granted licence pushed to its supervisor, claimed on
 time or still waiting.
+
+On top, a Sankey of the month's loop instances (``marts.fct_entity_loop``): from each origin
+through every step it reached, in chain order, to "ended" or "still open", so the width of
+each flow into "still open" shows where items stall.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pandas as pd
 import streamlit as st
@@ -56,7 +62,12 @@ TEXT = {
         "全链条闭环：审批 → 运行 → 监管 → 执法",
         "The whole chain: approval → operation → supervision → enforcement",
     ),
-    "approval_loop.loop_chain": ("本月发起的闭环事项走到哪一步", "How far this month's loops got"),
+    "approval_loop.loop_chain": (
+        "本月发起的闭环事项走到哪一步、卡在哪一步",
+        "How far this month's loops got, and where they stall",
+    ),
+    "approval_loop.from": ("从", "From"),
+    "approval_loop.to": ("到", "To"),
     "approval_loop.loop_overdue": ("逾期未闭环事项", "Open loops past a deadline"),
     "approval_loop.origin": ("起点", "Origin"),
     "approval_loop.records_loops": ("闭环事项", "Loop instances"),
@@ -72,7 +83,7 @@ def render() -> None:
 def _body(ctx: PageContext) -> None:
     lang = ctx.lang
     sections.heading(t("approval_loop.loop", lang))
-    if sections.ready(q.LOOP_CHAIN_COUNTS, lang=lang):
+    if sections.ready(q.LOOP_PATHS, lang=lang):
         _loop(ctx)
     sections.heading(t("approval_loop.approvals", lang))
     if sections.ready(q.APPROVALS_MONTHLY, lang=lang):
@@ -98,20 +109,43 @@ def _body(ctx: PageContext) -> None:
             sections.table(title, labelled(frame, codes, lang), "approval_claims_overdue", lang)
 
 
+Node = tuple[str, str]  # ("origin", ORIGIN_TYPE) or ("loop", step)
+
+
+def loop_flows(paths: pd.DataFrame) -> Counter[tuple[Node, Node]]:
+    """Loops flowing between consecutive nodes: each group of ``LOOP_PATHS`` goes from its
+    origin through the steps it reached, in chain order, to ``ended`` or ``open``."""
+    flows: Counter[tuple[Node, Node]] = Counter()
+    for row in paths.to_dict("records"):
+        nodes: list[Node] = [("origin", str(row["origin_type"]))]
+        nodes += [("loop", step) for step in q.LOOP_PATH_STEPS if bool(row[step])]
+        nodes.append(("loop", "open" if bool(row["is_open"]) else "ended"))
+        for pair in zip(nodes, nodes[1:], strict=False):
+            flows[pair] += int(row["loops"])
+    return flows
+
+
 def _loop(ctx: PageContext) -> None:
-    """Per origin type, how many of the month's loops reached each step of the chain."""
+    """The month's loop instances as a Sankey from origin to where they ended or stall."""
     lang = ctx.lang
-    frame = q.LOOP_CHAIN_COUNTS.run(ctx.scope)
-    origin, stage = t("approval_loop.origin", lang), t("approval_loop.stage", lang)
-    long = frame.melt("origin_type", list(q.LOOP_CHAIN), "step", "count")
+    flows = loop_flows(q.LOOP_PATHS.run(ctx.scope))
+    nodes = list(dict.fromkeys(node for pair in flows for node in pair))
+    labels = [
+        code_label("origin" if kind == "origin" else "loop", code, lang) for kind, code in nodes
+    ]
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = list(flows.items())
     shown = pd.DataFrame(
         {
-            origin: label_column(long, "origin_type", "origin", lang),
-            stage: long["step"].map(lambda step: code_label("loop", step, lang)),
-            t("col.count", lang): long["count"],
+            t("approval_loop.from", lang): [labels[index[a]] for (a, _), _ in pairs],
+            t("approval_loop.to", lang): [labels[index[b]] for (_, b), _ in pairs],
+            t("col.count", lang): [count for _, count in pairs],
         }
     )
-    fig = charts.bar(shown, stage, t("col.count", lang), colour=origin, grouped=True)
+    fig = charts.sankey(
+        labels, [index[a] for (a, _), _ in pairs], [index[b] for (_, b), _ in pairs],
+        [count for _, count in pairs],
+    )
     sections.chart(t("approval_loop.loop_chain", lang), fig, shown, "approval_loop_chain", lang)
     codes = {
         "origin_type": "origin",

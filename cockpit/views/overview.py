@@ -1,9 +1,9 @@
 """Cockpit 1 · 总览 City overview: every headline indicator against its target.
 
 Leaders pick a month, an area and a department; the tiles show that slice. Below them, the
-league table ranks the places one level down (counties of the city, towns of a county) by
-their mean score against target, and the best and worst indicators of the slice are named,
-so "who lags, on what" is answered without opening another page.
+league table and the map rank the places one level down (counties of the city, towns of a
+county) by their mean score against target, and the best and worst indicators of the slice
+are named, so "who lags, on what, where" is answered without opening another page.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, data, sections
+from cockpit import charts, data, geo, sections
 from cockpit.components import TileData
 from cockpit.formatting import format_score, is_missing
 from cockpit.i18n import Lang, pick, register, t
@@ -29,6 +29,11 @@ TEXT = {
         "League: mean score (actual ÷ target)",
     ),
     "overview.league_towns": ("乡镇街道排名：平均得分", "Towns: mean score"),
+    "overview.map": ("地图：各区域平均得分", "Map: mean score by area"),
+    "overview.map_note": (
+        "颜色：平均得分 ≥ 1 绿，≥ 0.8 黄，其余红；县界仅作示意。",
+        "Colour: mean score ≥ 1 green, ≥ 0.8 amber, else red; outlines for orientation only.",
+    ),
     "overview.best": ("表现最好的指标", "Best-performing indicators"),
     "overview.worst": ("最需关注的指标", "Indicators needing attention"),
     "overview.mean_score": ("平均得分", "Mean score"),
@@ -53,11 +58,13 @@ def render() -> None:
 
 def _body(ctx: PageContext) -> None:
     lang = ctx.lang
+    frame = league_frame(ctx)
     left, right = st.columns([3, 2])
     with left:
-        _league(ctx)
+        _league(ctx, frame)
     with right:
         _best_and_worst(ctx.tiles, lang)
+    _map(ctx, frame)
 
 
 def league_frame(ctx: PageContext) -> pd.DataFrame:
@@ -90,9 +97,8 @@ def league_frame(ctx: PageContext) -> pd.DataFrame:
     return frame.sort_values("score", ascending=False).reset_index(drop=True)
 
 
-def _league(ctx: PageContext) -> None:
+def _league(ctx: PageContext, frame: pd.DataFrame) -> None:
     lang = ctx.lang
-    frame = league_frame(ctx)
     title = t("overview.league_towns" if ctx.scope.county else "overview.league", lang)
     if frame.empty:
         sections.heading(title)
@@ -114,6 +120,25 @@ def _league(ctx: PageContext) -> None:
     sections.heading(title)
     sections.chart("", fig, shown, "overview_league", lang)
     st.dataframe(shown, hide_index=True)
+
+
+def _map(ctx: PageContext, frame: pd.DataFrame) -> None:
+    """The league's places on the map, each in its mean score's colour."""
+    if frame.empty:
+        return
+    lang = ctx.lang
+    positions = geo.place_positions("town" if ctx.scope.county else "county")
+    counties = data.load_geographies("county").set_index("geo_code")
+    names = {str(code): pick(row, "name", lang) for code, row in counties.iterrows()}
+    scores = frame.rename(columns={"area": "label"})[["geo_code", "score", "label"]]
+    shown = pd.DataFrame(
+        {t("col.area", lang): frame["area"], t("overview.mean_score", lang): frame["score"]}
+    )
+    sections.chart(
+        t("overview.map", lang), geo.score_map(scores, positions, names), shown,
+        "overview_map", lang,
+    )
+    st.caption(t("overview.map_note", lang))
 
 
 Ranked = list[tuple[str, float]]

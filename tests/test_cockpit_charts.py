@@ -1,0 +1,121 @@
+"""The overview's score map and the loop Sankey show numbers computed from the snapshot.
+
+Expected figures are read from the snapshot in the test with their own SQL (never typed in):
+the map's score per county is the mean score of that county's indicator values, and the
+Sankey's flows leave every started loop at an origin and end it at "ended" or "still open".
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cockpit.geo import SCORE_META
+from cockpit.views.approval_loop import loop_flows
+from tests.test_cockpit_app import _snapshot, page_categories, run_page
+
+
+def chart_spec(at, key: str) -> dict:  # noqa: ANN001 (an AppTest)
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(key)]
+    assert len(specs) == 1, f"{key} not drawn"
+    return specs[0]
+
+
+def test_overview_map_colours_each_county_by_its_mean_score(
+    published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    categories = page_categories(published_data_dir, "overview")["category_code"].tolist()
+    with _snapshot(published_data_dir) as con:
+        expected = dict(
+            con.execute(
+                """
+                select geo_code, avg(score) from indicators.values
+                where period_grain = 'month' and geo_level = 'county'
+                  and department_code = 'ALL' and score is not null
+                  and list_contains(?, category_code)
+                  and period_start = (select max(period_start) from indicators.values
+                                      where period_grain = 'month' and period_start <=
+                                            (select max(data_as_of) from meta.build_info))
+                group by 1
+                """,
+                [categories],
+            ).fetchall()
+        )
+    assert len(expected) == 6, expected
+
+    at = run_page(published_data_dir, "overview", monkeypatch)
+    assert not at.exception, at.exception
+    traces = chart_spec(at, "overview_map")["data"]
+    (markers,) = [t for t in traces if (t.get("meta") or {}).get(SCORE_META)]
+    shown = {
+        code: float(text.rsplit(" ", 1)[1])
+        for code, text in zip(markers["customdata"], markers["text"], strict=True)
+    }
+    assert shown.keys() == expected.keys()
+    for code, score in expected.items():
+        assert shown[code] == pytest.approx(score, abs=0.005), code
+
+
+def test_loop_flows_follow_each_path_to_its_end() -> None:
+    paths = pd.DataFrame(
+        [
+            # 3 warnings: accepted, inspected, problem, rectified, then ended
+            {"origin_type": "WARNING", "accepted": True, "inspected": True,
+             "problem_found": True, "rectified": True, "is_open": False, "loops": 3},
+            # 2 drone findings straight to a clue, a case filed, still open
+            {"origin_type": "DRONE", "clue": True, "case_filed": True, "is_open": True,
+             "loops": 2},
+        ]
+    ).fillna(False)  # fmt: skip
+    for step in ("case_decided", "case_closed", "reviewed"):
+        paths[step] = False
+    flows = loop_flows(paths)
+    assert flows == {
+        (("origin", "WARNING"), ("loop", "accepted")): 3,
+        (("loop", "accepted"), ("loop", "inspected")): 3,
+        (("loop", "inspected"), ("loop", "problem_found")): 3,
+        (("loop", "problem_found"), ("loop", "rectified")): 3,
+        (("loop", "rectified"), ("loop", "ended")): 3,
+        (("origin", "DRONE"), ("loop", "clue")): 2,
+        (("loop", "clue"), ("loop", "case_filed")): 2,
+        (("loop", "case_filed"), ("loop", "open")): 2,
+    }
+
+
+def test_loop_sankey_starts_every_loop_and_ends_it_open_or_ended(
+    published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _snapshot(published_data_dir) as con:
+        month = con.execute(
+            "select max(period_start) from indicators.values where period_grain = 'month' "
+            "and period_start <= (select max(data_as_of) from meta.build_info)"
+        ).fetchone()[0]
+        started, still_open = con.execute(
+            "select count(*), count(*) filter (where is_open) from marts.fct_entity_loop "
+            "where origin_date >= ? and origin_date < ? + interval 1 month",
+            [month, month],
+        ).fetchone()
+    assert started > 0
+
+    at = run_page(published_data_dir, "approval_loop", monkeypatch)
+    assert not at.exception, at.exception
+    (sankey,) = chart_spec(at, "approval_loop_chain")["data"]
+    labels = sankey["node"]["label"]
+    links = sankey["link"]
+    into: dict[int, int] = {}
+    out_of: dict[int, int] = {}
+    for source, target, value in zip(links["source"], links["target"], links["value"],
+                                     strict=True):
+        out_of[source] = out_of.get(source, 0) + value
+        into[target] = into.get(target, 0) + value
+    origins = [i for i in range(len(labels)) if i not in into]
+    ends = [i for i in range(len(labels)) if i not in out_of]
+    assert sum(out_of[i] for i in origins) == started
+    assert sum(into[i] for i in ends) == started
+    open_node = labels.index("尚未闭环")
+    assert into.get(open_node, 0) == still_open
+    for node in set(into) & set(out_of):  # every step passes on what reaches it
+        assert into[node] == out_of[node], labels[node]
