@@ -244,7 +244,9 @@ def test_a_daily_run_on_the_built_demo_equals_a_full_refresh(
     published_data_dir: Path, tmp_path: Path
 ) -> None:
     """The daily stage's commands on a copy of the built demo: the last landed day ingested
-    again (idempotent), the incremental transform and publish, then the full-refresh check."""
+    again (idempotent), the incremental transform and publish, then the full-refresh check.
+    That day's partition has now run twice, so the values also equal the built demo's
+    (issue 7: re-running a partition gives identical ``indicators.values``)."""
     root = tmp_path / "data"
     shutil.copytree(published_data_dir, root, ignore=shutil.ignore_patterns("dagster_home"))
     paths = data_paths(root).ensure()
@@ -256,6 +258,9 @@ def test_a_daily_run_on_the_built_demo_equals_a_full_refresh(
     assert result.comparison.daily_rows > 1000
     assert result.comparison.equal, comparison_text(result.comparison)
     assert not (paths.warehouse / "bench-daily-snapshot.duckdb").exists()
+    first_run = compare_values(published_data_dir / "warehouse" / "cockpit.duckdb",
+                               paths.cockpit_db)
+    assert first_run.daily_rows > 1000 and first_run.equal, comparison_text(first_run)
 
 
 # --- the bare load -------------------------------------------------------------------------

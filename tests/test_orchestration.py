@@ -64,6 +64,40 @@ def test_asset_graph_runs_from_landing_to_snapshot() -> None:
     } <= upstream
 
 
+def test_every_dbt_node_and_quality_suite_is_in_the_asset_graph() -> None:
+    """The lineage holds every model and seed of the dbt manifest as an asset, every dbt test
+    attached to one as an asset check, each ingested table's suite as a blocking check on its
+    raw asset, and the warehouse suite on the indicator values."""
+    import json
+
+    from pipelines.checks import VALUES_KEY
+    from pipelines.dbt_project import ensure_manifest
+    from pipelines.definitions import defs
+    from pipelines.ingest import SUITE_CHECK, raw_asset_key
+    from sources.registry import CONTRACTS
+
+    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    graph = defs.resolve_asset_graph()
+    assets = set(graph.get_all_asset_keys())
+    checks = set(graph.asset_check_keys)
+    nodes = manifest["nodes"].values()
+    built = {n["unique_id"]: dg.AssetKey([n["schema"], n["name"]]) for n in nodes
+             if n["resource_type"] in ("model", "seed")}
+    assert len(built) > 100 and set(built.values()) <= assets
+    tests = [n for n in nodes if n["resource_type"] == "test"]
+    attached = [n for n in tests if n.get("attached_node") in built]
+    assert len(attached) > 400
+    missing = [n["name"] for n in attached
+               if not any(c.asset_key == built[n["attached_node"]] and c.name == n["name"]
+                          for c in checks)]
+    assert missing == []
+    for contract in CONTRACTS:
+        key = dg.AssetCheckKey(raw_asset_key(contract), SUITE_CHECK)
+        assert key in checks and graph.get_check_spec(key).blocking, key
+    warehouse_suite = dg.AssetCheckKey(VALUES_KEY, "warehouse_suite")
+    assert warehouse_suite in checks and graph.get_check_spec(warehouse_suite).blocking
+
+
 def test_every_cockpit_is_an_asset_downstream_of_the_snapshot() -> None:
     """The lineage ends at the sixteen pages the app serves, each fed by the snapshot."""
     from cockpit.views import PAGES

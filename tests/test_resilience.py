@@ -138,3 +138,59 @@ def test_a_killed_build_leaves_the_snapshot_and_the_next_run_recovers(
         counts, *messages = out.read_text().splitlines()
         queries, errors = map(int, counts.split())
         assert queries > 0 and errors == 0, messages
+
+
+def _largest_csv(landing: Path, day: str) -> Path:
+    """The day's CSV export with the most lines (a batch big enough for its share to count)."""
+    files = sorted(landing.glob(f"*/{day}/*.csv"), key=lambda p: len(p.read_bytes().splitlines()))
+    return files[-1]
+
+
+def test_a_bad_batch_is_quarantined_and_blocks_publish(
+    published_data_dir: Path, tmp_path: Path
+) -> None:
+    """A day's export arrives half broken: its rows go to quarantine with their raw text, the
+    table's blocking suite fails, and the rebuild of that day publishes nothing: the served
+    snapshot stays byte for byte the one before."""
+    from quality.suites import MAX_BATCH_QUARANTINE_SHARE, MIN_ROWS_FOR_SHARE
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(published_data_dir, data_dir, ignore=shutil.ignore_patterns("dagster_home"))
+    snapshot = data_dir / "warehouse" / "cockpit.duckdb"
+    served_before = sha256(snapshot)
+    day = max(p.name for p in (data_dir / "landing").glob("*/2*") if p.is_dir())
+    export = _largest_csv(data_dir / "landing", day)
+    header, *rows = export.read_bytes().splitlines(keepends=True)
+    assert len(rows) >= MIN_ROWS_FOR_SHARE, export
+    broken = [row[: len(row) // 3] + b"\n" if n % 2 else row for n, row in enumerate(rows)]
+    export.write_bytes(header + b"".join(broken))
+    table = f"{export.parent.parent.name}_{export.stem}"
+
+    env = {**os.environ, "COCKPIT_DATA_DIR": str(data_dir), "DAGSTER_DISABLE_TELEMETRY": "1"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "pipelines", "build", "--first-day", day, "--last-day", day],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
+    )
+    assert completed.returncode != 0, completed.stdout[-2000:]
+    assert sha256(snapshot) == served_before
+
+    with duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True) as con:
+        landed, loaded, quarantined = con.execute(
+            "select sum(landed), sum(loaded), sum(quarantined) from meta.ingest_files "
+            "where table_name = ? and partition_date = ? and source_file like ?",
+            [table, day, f"%{export.name}"],
+        ).fetchone()
+        kept = con.execute(
+            f"select count(*) from quarantine.{table} where _partition_date = ? "
+            "and raw_text is not null", [day],
+        ).fetchone()[0]
+        failed = con.execute(
+            "select expectation, column_name from quality.check_results "
+            "where asset_key = ? and severity = 'error' and not success "
+            "and checked_at = (select max(checked_at) from quality.check_results "
+            "                  where asset_key = ?)",
+            [f"raw/{table}", f"raw/{table}"],
+        ).fetchall()
+    assert landed == loaded + quarantined == len(rows)
+    assert quarantined / landed > MAX_BATCH_QUARANTINE_SHARE and kept >= quarantined
+    assert [column for _, column in failed] == ["quarantine_share_judged"], failed
