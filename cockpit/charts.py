@@ -233,3 +233,23 @@ def sankey(
         )
     )
     return styled(fig, height, legend=False)
+
+
+def timeline(frame: pd.DataFrame, x: str, y: str, colour: str, height: int = 360) -> go.Figure:
+    """One row of markers per ``y`` (an enterprise) along dates ``x``, coloured by ``colour``
+    (the department on site): who came when, one line per enterprise."""
+    traces = []
+    for index, (name, rows) in enumerate(_groups(frame, colour)):
+        traces.append({
+            "type": "scatter",
+            "mode": "markers",
+            "name": name or "",
+            "x": rows[x].to_numpy(),
+            "y": rows[y].to_numpy(),
+            "marker": {"color": _tint(index), "size": 10, "symbol": "diamond"},
+            "hovertemplate": _hover(x, y, colour),
+        })
+    height = max(height, 34 * frame[y].nunique() + 120)
+    return go.Figure(
+        data=traces, layout=layout(height, True, yaxis={"autorange": "reversed"})
+    )

@@ -158,6 +158,11 @@ PAGE_STRINGS: dict[str, tuple[str, str]] = {
     # shared page scaffolding
     "filter.town": ("乡镇街道", "Town"),
     "filter.town_all": ("全部乡镇街道", "All towns"),
+    "filter.period_latest": ("最新", "Latest"),
+    "filter.not_here": (
+        "本页数据不按此维度划分，此筛选不适用。",
+        "This page's data is not split this way, so this filter does not apply here.",
+    ),
     "tiles.none": (
         "本驾驶舱尚无目录指标（指标目录 cockpits 列未列出本页），下方为明细分析。",
         "No catalogue category names this cockpit yet; the analysis below reads the facts.",
@@ -237,6 +242,11 @@ PAGE_STRINGS: dict[str, tuple[str, str]] = {
     "field.inspection_days": ("迎检天数", "Inspection days"),
     "field.inspection_tasks": ("检查任务数", "Tasks"),
     "field.departments_on_site": ("到场部门数", "Departments on site"),
+    "field.entity_name": ("企业名称", "Enterprise"),
+    "field.alert_date": ("预警日期", "Alert date"),
+    "field.window_first_visit_date": ("窗口内首次到场", "First visit in window"),
+    "field.departments_in_window": ("30 日内到场部门数", "Departments within 30 days"),
+    "field.visit_days_in_window": ("30 日内迎检天数", "Visit days within 30 days"),
     "field.finding_id": ("发现编号", "Finding"),
     "field.finding_class": ("发现类别", "Class"),
     "field.detected_at": ("发现时间", "Detected"),

@@ -36,7 +36,8 @@ KEY_COUNTY = "flt_county"
 KEY_TOWN = "flt_town"
 KEY_DEPARTMENT = "flt_department"
 ALL_TOWNS = "*"
-ALL_FILTERS = frozenset({"period", "county", "town", "department"})
+FILTER_ORDER = ("period", "county", "town", "department")
+ALL_FILTERS = frozenset(FILTER_ORDER)
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,13 @@ def page_header(code: str, lang: Lang) -> data.BuildInfo:
 def _filters(
     spec: CockpitSpec, periods: list[date], lang: Lang, as_of: date | None
 ) -> tuple[Scope, Slice, str, str]:
-    """Period, county, town and department pickers (those the page uses), as codes."""
-    wanted = [name for name in ("period", "county", "town", "department") if name in spec.filters]
-    columns = dict(zip(wanted, st.columns(len(wanted)), strict=True)) if wanted else {}
+    """Period, county, town and department pickers, as codes. Every page shows all four in
+    the same place; one the page's data is not split by is greyed out and says so."""
+    slots = dict(zip(FILTER_ORDER, st.columns(len(FILTER_ORDER)), strict=True))
+    for name in FILTER_ORDER:
+        if name not in spec.filters:
+            _fixed_filter(slots[name], name, lang)
+    columns = {name: column for name, column in slots.items() if name in spec.filters}
     period = periods[0]
     if "period" in columns:
         period = coded_selectbox(
@@ -175,6 +180,25 @@ def _place_filter(
         lang,
     )
     return (None, "") if choice == everything else (choice, names[choice])
+
+
+FIXED_LABELS = {
+    "period": "filter.period_latest",
+    "county": "filter.city_all",
+    "town": "filter.town_all",
+    "department": "filter.dept_all",
+}
+
+
+def _fixed_filter(column: object, name: str, lang: Lang) -> None:
+    """A filter this page's data is not split by: greyed out, with the reason on hover."""
+    column.selectbox(  # type: ignore[attr-defined]
+        t(f"filter.{name}", lang),
+        [t(FIXED_LABELS[name], lang)],
+        disabled=True,
+        help=t("filter.not_here", lang),
+        key=f"filter_{name}__fixed__{lang}",
+    )
 
 
 def _disabled_town(column: object, lang: Lang) -> None:

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from cockpit.geo import SCORE_META
+from cockpit.i18n import t
 from cockpit.views.approval_loop import loop_flows
 from tests.test_cockpit_app import _snapshot, page_categories, run_page
 
@@ -119,3 +120,44 @@ def test_loop_sankey_starts_every_loop_and_ends_it_open_or_ended(
     assert into.get(open_node, 0) == still_open
     for node in set(into) & set(out_of):  # every step passes on what reaches it
         assert into[node] == out_of[node], labels[node]
+
+
+def test_burden_page_lists_the_months_repeat_alerts_and_draws_their_timelines(
+    published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 30-day repeat list holds the month's alerts (most departments first), and the
+    timelines show every on-site visit of the most-alerted enterprises in the window."""
+    from cockpit.queries.supervision import TIMELINE_ENTERPRISES
+
+    with _snapshot(published_data_dir) as con:
+        month = con.execute(
+            "select max(period_start) from indicators.values where period_grain = 'month' "
+            "and period_start <= (select max(data_as_of) from meta.build_info)"
+        ).fetchone()[0]
+        alerts = con.execute(
+            "select entity_uscc, max(departments_in_window) as d, max(visit_days_in_window) "
+            "as v from marts.fct_inspection_burden_alerts where alert_date >= ? and "
+            "alert_date < ? + interval 1 month group by 1 order by d desc, v desc, 1",
+            [month, month],
+        ).fetchall()
+        flagged = [row[0] for row in alerts[:TIMELINE_ENTERPRISES]]
+        visits = con.execute(
+            "select count(*) from marts.fct_inspection_tasks where inspect_mode = 'ONSITE' "
+            "and list_contains(?, entity_uscc) and inspected_date >= ?::date - 29 "
+            "and inspected_date < ? + interval 1 month",
+            [flagged, month, month],
+        ).fetchone()[0]
+    assert alerts, "the demo month has no 30-day repeat alert"
+
+    at = run_page(published_data_dir, "burden", monkeypatch)
+    assert not at.exception, at.exception
+    uscc, departments = (t(f"field.{c}", "zh") for c in ("entity_uscc", "departments_in_window"))
+    tables = [df.value for df in at.dataframe if departments in df.value.columns]
+    assert len(tables) == 1
+    shown = tables[0]
+    assert set(shown[uscc]) == {row[0] for row in alerts}
+    assert shown[departments].is_monotonic_decreasing
+    traces = chart_spec(at, "burden_timelines")["data"]
+    assert sum(len(trace["x"]) for trace in traces) == visits
+    suffixes = {label.rsplit("·", 1)[1] for trace in traces for label in trace["y"]}
+    assert suffixes == {uscc[-6:] for uscc in flagged}

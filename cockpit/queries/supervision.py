@@ -133,6 +133,66 @@ BURDEN_TOP = fact_query(
     needs=("entity_uscc", "inspection_days", "inspection_tasks", "departments_on_site"),
 )
 
+BURDEN_ALERTS = "fct_inspection_burden_alerts"
+
+# 30日多头检查: the period's alerts, the enterprises with most departments in a window first.
+BURDEN_REPEAT = fact_query(
+    "burden_repeat",
+    BURDEN_ALERTS,
+    """
+    select a.entity_uscc, e.entity_name, a.county_code, a.town_code, a.alert_date,
+           a.window_first_visit_date, a.departments_in_window, a.visit_days_in_window
+    from {t} as a left join marts.dim_entity as e using (entity_uscc)
+    where {where}
+    order by a.departments_in_window desc, a.visit_days_in_window desc, a.alert_date desc,
+             a.entity_uscc
+    limit 100
+    """,
+    date_column="a.alert_date",
+    county="a.county_code",
+    town="a.town_code",
+    department=None,
+    needs=("entity_uscc", "alert_date", "departments_in_window", "visit_days_in_window",
+           "window_first_visit_date"),
+    also=(("dim_entity", ("entity_uscc", "entity_name")),),
+)
+
+TIMELINE_ENTERPRISES = 10  # enterprises whose visits the burden page draws, most alerted first
+
+# Every on-site visit, from 29 days before the period to its end, of the enterprises most
+# alerted in the period: their timelines, one line each.
+BURDEN_TIMELINES = fact_query(
+    "burden_timelines",
+    BURDEN_ALERTS,
+    f"""
+    with flagged as (
+        select entity_uscc, max(departments_in_window) as departments,
+               max(visit_days_in_window) as days
+        from {{t}} as a where {{where}}
+        group by 1 order by departments desc, days desc, entity_uscc
+        limit {TIMELINE_ENTERPRISES}
+    )
+    select v.entity_uscc, e.entity_name, v.inspected_date, v.department_code, v.is_joint,
+           flagged.departments
+    from marts.fct_inspection_tasks as v
+    join flagged using (entity_uscc)
+    left join marts.dim_entity as e using (entity_uscc)
+    where v.inspect_mode = 'ONSITE' and v.inspected_date >= $start::date - 29
+      and v.inspected_date < $end
+    order by flagged.departments desc, flagged.days desc, v.entity_uscc, v.inspected_date
+    """,
+    date_column="a.alert_date",
+    county="a.county_code",
+    town="a.town_code",
+    department=None,
+    needs=("entity_uscc", "alert_date", "departments_in_window", "visit_days_in_window"),
+    also=(
+        ("fct_inspection_tasks", ("entity_uscc", "inspected_date", "department_code",
+                                  "is_joint", "inspect_mode")),
+        ("dim_entity", ("entity_uscc", "entity_name")),
+    ),
+)
+
 CREDIT_MIX = fact_query(
     "credit_mix",
     "fct_credit_months",

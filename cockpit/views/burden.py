@@ -1,6 +1,8 @@
 """Cockpit 6 · 企业负担 Inspection burden: days a month an inspected enterprise hosts
 inspectors, then (first twelve months of data) against now (the twelve months to the period),
-and the enterprises visited by three or more departments in one month.
+the enterprises visited by three or more departments in one month, the 30-day repeat-
+inspection alerts of the month (``fct_inspection_burden_alerts``) and the timelines of the
+most-alerted enterprises: who came on which day.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import streamlit as st
 
 from cockpit import charts, sections
 from cockpit.i18n import code_label, register, t
-from cockpit.names import labelled
+from cockpit.names import label_column, labelled
 from cockpit.queries import supervision as q
 from cockpit.queries.records import RecordSet
 from cockpit.scaffold import CockpitSpec, PageContext, run_page
@@ -40,6 +42,17 @@ TEXT = {
     "burden.entities": ("企业数", "Enterprises"),
     "burden.window": ("时段", "Window"),
     "burden.multi_count": ("多部门到场企业", "Visited by 3+ departments"),
+    "burden.repeat": (
+        "30 日内多部门重复检查预警（本月）",
+        "Repeat inspections: other departments on site within 30 days (this month)",
+    ),
+    "burden.timelines": (
+        "预警最多企业的迎检时间轴（本月及前 29 天，现场检查）",
+        "Timelines of the most-alerted enterprises (on-site visits, this month and 29 days before)",
+    ),
+    "burden.enterprise": ("企业", "Enterprise"),
+    "burden.department": ("到场部门", "Department on site"),
+    "burden.visit_date": ("检查日期", "Visit date"),
 }
 register(TEXT)
 
@@ -68,6 +81,40 @@ def _body(ctx: PageContext) -> None:
         top = top[top["departments_on_site"] >= 3]
         places = {"county_code": "place", "town_code": "place"}
         sections.table("", labelled(top, places, lang), "burden_multi", lang)
+    if sections.ready(q.BURDEN_REPEAT, lang=lang):
+        left, right = st.columns([2, 3])
+        with left:
+            repeat = q.BURDEN_REPEAT.run(ctx.scope)
+            places = {"county_code": "place", "town_code": "place"}
+            sections.table(t("burden.repeat", lang), labelled(repeat, places, lang),
+                           "burden_repeat", lang)
+        with right:
+            _timelines(ctx)
+
+
+def enterprise_label(name: object, uscc: str) -> str:
+    """An enterprise on the timeline's axis: its name and the code's last six characters."""
+    shown = str(name) if isinstance(name, str) and name else uscc
+    return f"{shown} ·{uscc[-6:]}"
+
+
+def _timelines(ctx: PageContext) -> None:
+    """Who came when to the enterprises alerted most this month: one line each."""
+    lang = ctx.lang
+    if not sections.ready(q.BURDEN_TIMELINES, lang=lang):
+        return
+    visits = q.BURDEN_TIMELINES.run(ctx.scope)
+    enterprise, department = t("burden.enterprise", lang), t("burden.department", lang)
+    shown = pd.DataFrame(
+        {
+            enterprise: [enterprise_label(n, u) for n, u in
+                         zip(visits["entity_name"], visits["entity_uscc"], strict=True)],
+            t("burden.visit_date", lang): pd.to_datetime(visits["inspected_date"]),
+            department: label_column(visits, "department_code", "department", lang),
+        }
+    )
+    fig = charts.timeline(shown, t("burden.visit_date", lang), enterprise, department)
+    sections.chart(t("burden.timelines", lang), fig, shown, "burden_timelines", lang)
 
 
 def _monthly(ctx: PageContext, monthly: pd.DataFrame) -> None:
