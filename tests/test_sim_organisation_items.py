@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from sources import reference
 from sources.contracts import TableContract
 from sources.readers import ExportFile, read_exports
 from sources.simulator import DEFAULT_END, DEFAULT_SEED, DEFAULT_START
@@ -166,6 +167,26 @@ def test_shorter_range_is_a_prefix(world: World, exports: Exports) -> None:
     short = export_all(world, end=end)
     for table, days in short.items():
         assert days == {d: rows for d, rows in exports[table].items() if d <= end}
+
+
+def test_department_register_holds_every_reference_department_once(
+    exports: Exports, clean: Landed
+) -> None:
+    departments = exports["organisation_departments"]
+    assert list(departments) == [DEFAULT_START]  # a snapshot, and no change after it
+    rows = departments[DEFAULT_START]
+    expected = {d.code: (d.name_zh, d.domain_code, d.is_enforcement_team)
+                for d in reference.departments()}
+    assert len(rows) == len(expected) == 21
+    assert {r["department_code"]: (r["department_name"], r["domain_code"],
+                                   r["is_enforcement_team"]) for r in rows} == expected
+    assert {r["domain_code"] for r in rows} == org_contracts.ONE_PLUS_FIVE
+    landed = clean.loaded["organisation_departments"]
+    assert landed["department_code"].n_unique() == landed.height == 21
+    columns = {*org_contracts.DEPARTMENTS.column_names, *landed.columns, *rows[0]}
+    assert not {c for c in columns if c.endswith("_en") or "english" in c}  # Chinese names only
+    english = {d.name_en for d in reference.departments()}
+    assert not english & {str(v) for r in rows for v in r.values()}
 
 
 def test_snapshot_then_late_state_rows(exports: Exports) -> None:

@@ -1,12 +1,14 @@
-"""执法力量: the organisation system's teams, squads and staff, and the day each one changed.
+"""执法力量: the organisation system's departments, teams, squads and staff, and the day each
+one changed.
 
-Built once per seed, independent of scale and date range. 72 teams stand in 2020 (the "1+5"
-teams plus natural resources, culture, agriculture, forestry and water in each area); the
-latter merge into their area's comprehensive bureau in 2020-2021 and a "环国家公园" team is
-formed in 开化: 43 teams. Squads and "大镇带小乡" units are integrated in the three months after
-the March 2022 conference. Of ~3,000 officers (residents ``city.py`` reserves for staff, so
-never case parties) about 60% are at the front line before the reform; officers are posted
-down (下沉) until 89% are on the figure date.
+Built once per seed, independent of scale and date range. The 21 departments of the
+reference list stand unchanged from the epoch, under their Chinese names. 72 teams stand in
+2020 (the "1+5" teams plus natural resources, culture, agriculture, forestry and water in
+each area); the latter merge into their area's comprehensive bureau in 2020-2021 and a
+"环国家公园" team is formed in 开化: 43 teams. Squads and "大镇带小乡" units are integrated in
+the three months after the March 2022 conference. Of ~3,000 officers (residents ``city.py``
+reserves for staff, so never case parties) about 60% are at the front line before the
+reform; officers are posted down (下沉) until 89% are on the figure date.
 
 Every record is a ``History`` (first state and dated changes); ``export_histories`` turns it
 into what the upstream exports: a full snapshot on the first export day, then one row per
@@ -32,7 +34,7 @@ from sources.simulator.histories import (
     working_day,
 )
 from sources.simulator.world import Stream, World
-from sources.systems.organisation import SQUADS, STAFF, TEAMS
+from sources.systems.organisation import DEPARTMENTS, SQUADS, STAFF, TEAMS
 
 FIGURE_DATE = date(2022, 6, 30)  # the day the seed article's figures describe
 EPOCH = date(2020, 1, 1)  # the organisation as it stood before the reform
@@ -427,12 +429,22 @@ def _person_history(rng: np.random.Generator, person: Person, who: tuple[str, st
 # --- export ----------------------------------------------------------------------------------
 
 
+def department_histories(rng: np.random.Generator) -> list[History]:
+    """The department register as it stood at the epoch, by its official (Chinese) names."""
+    return [History(d.code, EPOCH, office_second(rng), {
+        "department_code": d.code, "department_name": d.name_zh, "domain_code": d.domain_code,
+        "is_enforcement_team": d.is_enforcement_team, "valid_from": EPOCH.isoformat()})
+        for d in reference.departments()]
+
+
 def export_rows(world: World, start: date, end: date) -> dict[str, dict[date, list[Row]]]:
     """The organisation system's exports: table name -> export day -> rows of that day."""
     teams, squads = build_teams(world), build_squads(world)
     domains = {d.code: d.domain_code for d in reference.departments()}
     rng = world.rng(Stream.ORGANISATION, 2)
     return {
+        DEPARTMENTS.table_name: export_histories(
+            department_histories(world.rng(Stream.ORGANISATION, 7)), start, end),
         TEAMS.table_name: export_histories(
             [t.history(rng, domains[t.dept]) for t in teams], start, end),
         SQUADS.table_name: export_histories([s.history(rng) for s in squads], start, end),

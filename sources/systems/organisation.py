@@ -1,12 +1,16 @@
-"""执法力量: the organisation system (enforcement teams, their squads and their staff).
+"""执法力量: the organisation system (departments, enforcement teams, their squads and staff).
 
-The city's establishment office (编办) keeps the register of enforcement teams (执法队伍), the
-squads and town-level units under them (中队, "大镇带小乡" units) and the enforcement staff with
-their certificates. It exports a full snapshot on its first export day and afterwards one state
-row per record and day on which the record changed: a team merged into the "1+5" system comes
-again with ``valid_to`` and ``merged_into_team_id`` set, a squad again with its integration
-date, an officer again when posted down to a town (下沉), re-certified or leaving. Old files are
-never edited; the latest ``updated_at`` of a key is its current state.
+The city's establishment office (编办) keeps the register of departments (部门) with the "1+5"
+domain each belongs to, of enforcement teams (执法队伍), of the squads and town-level units
+under them (中队, "大镇带小乡" units) and of the enforcement staff with their certificates. It
+exports a full snapshot on its first export day and afterwards one state row per record and
+day on which the record changed: a team merged into the "1+5" system comes again with
+``valid_to`` and ``merged_into_team_id`` set, a squad again with its integration date, an
+officer again when posted down to a town (下沉), re-certified or leaving. Departments rarely
+change, so after the snapshot their daily files are mostly empty. Old files are never edited;
+the latest ``updated_at`` of a key is its current state. The register holds official
+(Chinese) names only; English names are a translation table in the product's reference data
+(``sources/reference/departments.csv``), not part of any export.
 
 Validity dates are half-open: a team is active on days ``valid_from <= d < valid_to``, a person
 is on the staff on days ``hired_date <= d < left_date``.
@@ -29,6 +33,48 @@ STAFF_LEVELS = frozenset({"CITY", "COUNTY", "TOWN"})
 SQUAD_KINDS = frozenset({"SQUAD", "TOWN_UNIT"})
 POSTS = frozenset(
     {"DIRECTOR", "DEPUTY_DIRECTOR", "SECTION_CHIEF", "LEGAL_REVIEWER", "SQUAD_LEADER", "OFFICER"}
+)
+
+DEPARTMENTS = TableContract(
+    system=SYSTEM,
+    entity="departments",
+    description='Departments (部门) in the establishment register with their "1+5" domain, one '
+    "state row per department version.",
+    columns=(
+        Column(
+            "department_code",
+            "string",
+            "Department code in the establishment register",
+            required=True,
+            codes=department_codes(),
+        ),
+        Column("department_name", "string", "Official name of the department (部门名称)",
+               required=True),
+        Column(
+            "domain_code",
+            "string",
+            'Which of the "1+5" domains the department belongs to (所属执法领域)',
+            required=True,
+            codes=ONE_PLUS_FIVE,
+        ),
+        Column(
+            "is_enforcement_team",
+            "bool",
+            'The department leads one of the six "1+5" enforcement teams itself',
+            required=True,
+        ),
+        Column("valid_from", "date", "Day this entry of the register took effect", required=True),
+        Column(
+            "updated_at",
+            "timestamp",
+            "Time this state of the department was recorded",
+            required=True,
+        ),
+    ),
+    key=("department_code",),
+    version_column="updated_at",
+    rows_every_day=False,
+    formats=("csv",),
 )
 
 TEAMS = TableContract(
@@ -167,4 +213,4 @@ STAFF = TableContract(
     formats=("csv",),
 )
 
-CONTRACTS = (TEAMS, SQUADS, STAFF)
+CONTRACTS = (DEPARTMENTS, TEAMS, SQUADS, STAFF)
