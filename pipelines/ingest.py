@@ -20,6 +20,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.ingest_volume import day_volume_frame, usual_daily_rows
 from pipelines.loading import (
     TableLoad,
     days_between,
@@ -235,7 +236,9 @@ def ingest_table(
         load = read_range(
             warehouse.landing, contract, first, last, progress=log.info if log else None
         )
-        outcomes.extend(_validate(contract, load, run_id).outcomes)
+        with warehouse.connect() as con:
+            usual = usual_daily_rows(con, contract.table_name, first, last)
+        outcomes.extend(_validate(contract, load, run_id, usual).outcomes)
         with warehouse.connect() as con:
             write_range(con, contract, load, first, last, run_id)
         totals.add(load)
@@ -253,8 +256,11 @@ def ingest_table(
     return totals, outcome
 
 
-def _validate(contract: TableContract, load: TableLoad, run_id: str) -> SuiteOutcome:
-    """The table's suite on one slice (its rows, per-file accounting and totals)."""
+def _validate(
+    contract: TableContract, load: TableLoad, run_id: str, usual: dict[dt.date, float]
+) -> SuiteOutcome:
+    """The table's suite on one slice (its rows, per-file accounting, totals and each day's
+    volume against its usual one)."""
     # the suite reads contract columns only: leave the lineage out of the pandas copy
     rows = (
         load.loaded.select(contract.column_names)
@@ -268,6 +274,7 @@ def _validate(contract: TableContract, load: TableLoad, run_id: str) -> SuiteOut
             "rows": rows.to_pandas(),
             "files": file_frame(load).to_pandas(),
             "batch": batch_frame(load).to_pandas(),
+            "days": day_volume_frame(load, usual).to_pandas(),
         },
         run_name=run_id,
     )

@@ -24,6 +24,9 @@ MAX_BATCH_QUARANTINE_SHARE = 0.05
 MIN_ROWS_FOR_SHARE = 60
 # One file mostly quarantined is a broken export worth a warning even when the batch is fine.
 MAX_FILE_QUARANTINE_SHARE = 0.5
+# A day's loaded rows against the same weekday's usual volume (pipelines/ingest_volume.py):
+# outside this band the feed half-stopped or doubled.
+DAY_VOLUME_BAND = (0.2, 5.0)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class ExpectationSpec:
     kwargs: dict[str, Any] = field(default_factory=dict)
     severity: Severity = "error"
     # what is validated: the loaded rows, the per-file accounting, or the batch's totals
-    target: Literal["rows", "files", "batch"] = "rows"
+    target: Literal["rows", "files", "batch", "days"] = "rows"
 
     @property
     def column(self) -> str | None:
@@ -124,6 +127,19 @@ def contract_suite(contract: TableContract) -> list[ExpectationSpec]:
                 "max_value": MAX_BATCH_QUARANTINE_SHARE,
             },
             target="batch",
+        )
+    )
+    # each day's volume against the same weekday of the weeks before (days with history)
+    specs.append(
+        ExpectationSpec(
+            "ExpectColumnValuesToBeBetween",
+            {
+                "column": "ratio_to_usual",
+                "min_value": DAY_VOLUME_BAND[0],
+                "max_value": DAY_VOLUME_BAND[1],
+            },
+            severity="warn",
+            target="days",
         )
     )
     return specs
