@@ -67,22 +67,25 @@ def page_categories(data_dir: Path, page: str) -> pd.DataFrame:
 
 
 def expected_metrics(
-    data_dir: Path, page: str, chain: Chain, department: str = "ALL", lang: str = "zh"
+    data_dir: Path, page: str, chain: Chain, department: str = "ALL", lang: str = "zh",
+    period: object = None,
 ) -> list[tuple[str, str]]:
     """(label, formatted value) per tile for one slice, from the snapshot.
 
-    The default month is the latest one starting on or before ``meta.build_info.data_as_of``.
+    The default month is the latest one starting on or before ``meta.build_info.data_as_of``;
+    ``period`` (a month's first day) picks another.
     """
     with _snapshot(data_dir) as con:
         values = con.execute(
             """
             select category_code, geo_code, department_code, value from indicators.values
             where period_grain = 'month'
-              and period_start = (select max(period_start) from indicators.values
-                                  where period_grain = 'month'
-                                    and period_start <= (select max(data_as_of)
-                                                         from meta.build_info))
-            """
+              and period_start = coalesce(?::date, (
+                  select max(period_start) from indicators.values
+                  where period_grain = 'month'
+                    and period_start <= (select max(data_as_of) from meta.build_info)))
+            """,
+            [period],
         ).df()
         levels = con.execute(
             "select distinct category_code, geo_level from indicators.values "
