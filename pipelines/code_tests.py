@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 
 from pipelines.dbt_project import dbt_project, dbt_source_files
+from pipelines.resources import table_exists
 from sources.config import REPO_ROOT
 
 LATEST_STATE_MACRO = "macro.enforcement_cockpit.latest_state"
@@ -67,12 +68,7 @@ def recorded_fingerprint(build_db: Path) -> str | None:
         return None
     try:
         with duckdb.connect(str(build_db), read_only=True) as con:
-            exists = con.execute(
-                "select count(*) from information_schema.tables "
-                "where table_schema = ? and table_name = ?",
-                [SCHEMA, NAME],
-            ).fetchone()
-            if not exists or not exists[0]:
+            if not table_exists(con, SCHEMA, NAME):
                 return None
             row = con.execute(
                 f"select fingerprint from {TABLE} order by tested_at desc limit 1"

@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from pipelines.loading import TableLoad
+from pipelines.resources import table_exists
 
 HISTORY_WEEKS = 4
 MIN_HISTORY_WEEKS = 2
@@ -50,11 +51,7 @@ def usual_daily_rows(
     """Median rows loaded on the same weekday in the ``HISTORY_WEEKS`` weeks before each day
     of ``first``..``last``, from the file log (days re-ingested now are not their own
     history: only earlier days count)."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'meta' and table_name = 'ingest_files'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not table_exists(con, "meta", "ingest_files"):
         return {}
     rows = con.execute(
         USUAL_SQL,

@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.resources import Warehouse
+from pipelines.resources import Warehouse, table_exists
 from pipelines.transform import warehouse_models
 from sources.config import REPO_ROOT
 
@@ -54,11 +54,7 @@ class PublishSummary:
 
 def blocking_failures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """Blocking expectations that failed in the latest check of each asset."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'quality' and table_name = 'check_results'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not table_exists(con, "quality", "check_results"):
         return []
     return con.execute(
         """

@@ -32,7 +32,7 @@ from pipelines.freshness import (
 )
 from pipelines.ingest import raw_asset_key
 from pipelines.partitions import CITY_TIMEZONE
-from pipelines.resources import Warehouse
+from pipelines.resources import Warehouse, table_exists
 from quality.runner import ExpectationOutcome, SuiteOutcome, record_outcome
 from quality.suites import ExpectationSpec
 from sources.registry import CONTRACTS
@@ -44,11 +44,8 @@ SYSTEMS: tuple[str, ...] = tuple(sorted({contract.system for contract in CONTRAC
 
 def read_freshness(con: duckdb.DuckDBPyConnection) -> tuple[list[TableFreshness], dt.date | None]:
     """Every table's freshness and the reference day, from the build database's file log."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'meta' and table_name = 'ingest_files'"
-    ).fetchone()
-    rows = con.execute(LATEST_DAYS_SQL).fetchall() if exists and exists[0] else []
+    exists = table_exists(con, "meta", "ingest_files")
+    rows = con.execute(LATEST_DAYS_SQL).fetchall() if exists else []
     deliveries = deliveries_from_rows(rows)
     reference = reference_day(deliveries)
     return assess(deliveries, reference), reference

@@ -12,6 +12,17 @@ import duckdb
 from sources.config import DataPaths, data_paths
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether a table is there yet: the ingest log, the check history and the code
+    fingerprints appear with the first run that writes them, and readers run before it."""
+    row = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
 class Warehouse(dg.ConfigurableResource):
     """Paths of the data directory, and short-lived connections to the build database.
 
