@@ -48,7 +48,7 @@ COUNTY_SEATS: dict[str, tuple[float, float]] = {
 
 _GEOGRAPHY_POSITIONS_SQL = """
 select geo_code, lon, lat from marts.dim_geography
-where geo_level = 'county' and lon is not null and lat is not null
+where geo_level = ? and lon is not null and lat is not null
 """
 _GRID_POSITIONS_SQL = """
 select county_code as geo_code, avg(longitude) as lon, avg(latitude) as lat
@@ -106,19 +106,17 @@ def county_positions() -> dict[str, tuple[float, float]]:
     """Where to draw each county (see the module docstring for the order of sources)."""
     frame = pd.DataFrame()
     if data.has_columns("marts", "dim_geography", ("lon", "lat")):
-        frame = data.query(_GEOGRAPHY_POSITIONS_SQL)
+        frame = data.query(_GEOGRAPHY_POSITIONS_SQL, ("county",))
     elif data.has_columns("marts", "dim_grid", ("county_code", "longitude", "latitude")):
         frame = data.query(_GRID_POSITIONS_SQL)
-    found = {
+    return _positions(frame) or _geotool_positions(_county_codes()) or dict(COUNTY_SEATS)
+
+
+def _positions(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """``geo_code`` → (lon, lat) from a frame of those three columns."""
+    return {
         str(row["geo_code"]): (float(row["lon"]), float(row["lat"])) for _, row in frame.iterrows()
     }
-    return found or _geotool_positions(_county_codes()) or dict(COUNTY_SEATS)
-
-
-_PLACE_POSITIONS_SQL = """
-select geo_code, lon, lat from marts.dim_geography
-where geo_level = ? and lon is not null and lat is not null
-"""
 
 
 def place_positions(level: str) -> dict[str, tuple[float, float]]:
@@ -128,10 +126,7 @@ def place_positions(level: str) -> dict[str, tuple[float, float]]:
         return county_positions()
     if not data.has_columns("marts", "dim_geography", ("lon", "lat")):
         return {}
-    frame = data.query(_PLACE_POSITIONS_SQL, (level,))
-    return {
-        str(row["geo_code"]): (float(row["lon"]), float(row["lat"])) for _, row in frame.iterrows()
-    }
+    return _positions(data.query(_GEOGRAPHY_POSITIONS_SQL, (level,)))
 
 
 def _county_codes() -> list[str]:

@@ -31,32 +31,30 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventL
 from dagster._core.storage.sqlalchemy_compat import db_result
 from sqlalchemy.engine import Connection
 
+MATERIALIZATION = frozenset({DagsterEventType.ASSET_MATERIALIZATION})
 PLANNED = frozenset({
     DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
     DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
 })
 
 
-def batchable(events: Sequence[EventLogEntry]) -> bool:
-    """Only materialisations of a single run are written the fast way."""
+def _one_runs(events: Sequence[EventLogEntry], types: frozenset[DagsterEventType]) -> bool:
+    """Several events, all of one run and all of these types."""
     return (
         len(events) > 1
         and len({event.run_id for event in events}) == 1
-        and all(
-            event.is_dagster_event
-            and event.dagster_event_type == DagsterEventType.ASSET_MATERIALIZATION
-            for event in events
-        )
+        and all(event.is_dagster_event and event.dagster_event_type in types for event in events)
     )
+
+
+def batchable(events: Sequence[EventLogEntry]) -> bool:
+    """Only materialisations of a single run are written the fast way."""
+    return _one_runs(events, MATERIALIZATION)
 
 
 def planned(events: Sequence[EventLogEntry]) -> bool:
     """A new run's planned events: stored with Dagster's own logic, one transaction a file."""
-    return (
-        len(events) > 1
-        and len({event.run_id for event in events}) == 1
-        and all(event.is_dagster_event and event.dagster_event_type in PLANNED for event in events)
-    )
+    return _one_runs(events, PLANNED)
 
 
 class BatchingSqliteEventLogStorage(SqliteEventLogStorage):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -25,6 +26,14 @@ def chart_spec(at, key: str) -> dict:  # noqa: ANN001 (an AppTest)
     return specs[0]
 
 
+def default_month(con: duckdb.DuckDBPyConnection) -> object:
+    """The month a page opens on: the latest one starting on or before the data's as-of day."""
+    return con.execute(
+        "select max(period_start) from indicators.values where period_grain = 'month' "
+        "and period_start <= (select max(data_as_of) from meta.build_info)"
+    ).fetchone()[0]
+
+
 def test_overview_map_colours_each_county_by_its_mean_score(
     published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -37,12 +46,10 @@ def test_overview_map_colours_each_county_by_its_mean_score(
                 where period_grain = 'month' and geo_level = 'county'
                   and department_code = 'ALL' and score is not null
                   and list_contains(?, category_code)
-                  and period_start = (select max(period_start) from indicators.values
-                                      where period_grain = 'month' and period_start <=
-                                            (select max(data_as_of) from meta.build_info))
+                  and period_start = ?
                 group by 1
                 """,
-                [categories],
+                [categories, default_month(con)],
             ).fetchall()
         )
     assert len(expected) == 6, expected
@@ -90,10 +97,7 @@ def test_loop_sankey_starts_every_loop_and_ends_it_open_or_ended(
     published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with _snapshot(published_data_dir) as con:
-        month = con.execute(
-            "select max(period_start) from indicators.values where period_grain = 'month' "
-            "and period_start <= (select max(data_as_of) from meta.build_info)"
-        ).fetchone()[0]
+        month = default_month(con)
         started, still_open = con.execute(
             "select count(*), count(*) filter (where is_open) from marts.fct_entity_loop "
             "where origin_date >= ? and origin_date < ? + interval 1 month",
@@ -130,10 +134,7 @@ def test_burden_page_lists_the_months_repeat_alerts_and_draws_their_timelines(
     from cockpit.queries.supervision import TIMELINE_ENTERPRISES
 
     with _snapshot(published_data_dir) as con:
-        month = con.execute(
-            "select max(period_start) from indicators.values where period_grain = 'month' "
-            "and period_start <= (select max(data_as_of) from meta.build_info)"
-        ).fetchone()[0]
+        month = default_month(con)
         alerts = con.execute(
             "select entity_uscc, max(departments_in_window) as d, max(visit_days_in_window) "
             "as v from marts.fct_inspection_burden_alerts where alert_date >= ? and "
