@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import duckdb
+
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest
 from tests.conftest import BuiltScenario
 

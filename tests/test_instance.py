@@ -146,3 +146,47 @@ def test_a_new_runs_planned_events_are_stored_in_one_batch(tmp_path: Path, monke
             assert instance.get_latest_materialization_event(check.asset_key) is not None
     finally:
         instance.dispose()
+
+
+def test_event_files_stay_open_for_the_process_and_read_back_elsewhere(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Each shard file keeps one open engine (the newest ``KEPT_SHARDS``), committing
+    without an fsync per event; another instance (another process: the webserver) reads
+    every run's events back, and wiping closes the files before deleting them."""
+    from pipelines.event_storage import KEPT_SHARDS, BatchingSqliteEventLogStorage
+
+    monkeypatch.delenv(PG_URL_ENV, raising=False)
+    home = tmp_path / "home"
+    write_instance_config(home)
+
+    @dg.asset
+    def table() -> dg.MaterializeResult:
+        return dg.MaterializeResult(metadata={"rows": 1})
+
+    instance = dg.DagsterInstance.from_config(str(home))
+    try:
+        storage = instance.event_log_storage
+        assert isinstance(storage, BatchingSqliteEventLogStorage)
+        runs = KEPT_SHARDS + 2
+        run_ids = [dg.materialize([table], instance=instance).run_id for _ in range(runs)]
+        assert len(storage._engines) == KEPT_SHARDS
+        assert "index" in storage._engines  # the index file is written with every run
+        with storage.run_connection(run_ids[-1]) as conn:
+            assert conn.exec_driver_sql("pragma synchronous").scalar() == 1  # NORMAL
+        reader = dg.DagsterInstance.from_config(str(home))
+        try:
+            for run_id in run_ids:
+                assert reader.get_run_by_id(run_id).is_success
+                assert reader.get_records_for_run(
+                    run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+                ).records
+            history = reader.fetch_materializations(dg.AssetKey("table"), limit=100).records
+            assert len(history) == len(run_ids)
+        finally:
+            reader.dispose()
+        storage.wipe()
+        assert set(storage._engines) == {"index"}  # reopened to wipe it; run files closed
+        assert instance.fetch_materializations(dg.AssetKey("table"), limit=100).records == []
+    finally:
+        instance.dispose()
