@@ -4,10 +4,19 @@ Readers (cockpits, auditors) never open the build database. They open ``cockpit.
 read-only; publishing writes the next snapshot beside it and ``os.replace``-s it over the
 old one, so a reader sees the old snapshot or the new one, never half of one, and a failed
 or blocked build leaves the last good snapshot serving.
+
+The next snapshot starts as a file copy of the served one (a second at full scale). Tables
+dbt rebuilds whole are copied anew; the incremental marts are patched: their rows carry the
+time of the run that wrote them (``_written_at``), so only rows of runs the served snapshot
+has not seen are copied, replacing those keys' old rows. At full scale the two 10M-row month
+facts were 6.4 s of a daily publish's 20 s as whole copies. A patched table whose row count
+then differs from the build's is copied whole after all.
 """
 
 import datetime as dt
+import json
 import os
+import shutil
 import subprocess
 import uuid
 from dataclasses import dataclass
@@ -16,6 +25,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.dbt_project import ensure_manifest
 from pipelines.resources import Warehouse, table_exists
 from pipelines.transform import warehouse_models
 from sources.config import REPO_ROOT
@@ -38,6 +48,15 @@ LOOKUP_INDEXES: tuple[tuple[str, str, str], ...] = (
     ("marts", "fct_case_events", "case_no"),
     ("marts", "fct_complaint_tickets", "ticket_no"),
 )
+
+
+WRITTEN_AT = "_written_at"  # the writing run's time on the incremental marts' rows
+# A snapshot copied from the served one keeps that file's free blocks and the patched
+# tables' deleted rows; after this many patched publishes in a row the next one starts
+# from an empty file again, so the file never drifts far from its data's size.
+PATCHED_IN_A_ROW = 6
+
+Table = tuple[str, str]  # schema, name
 
 
 class PublishBlocked(Exception):
@@ -86,14 +105,29 @@ def git_commit() -> str:
     return completed.stdout.strip()
 
 
-def _published_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def _published_tables(con: duckdb.DuckDBPyConnection, catalog: str = "build") -> list[Table]:
     placeholders = ", ".join("?" for _ in PUBLISHED_SCHEMAS)
     return con.execute(
         "select table_schema, table_name from information_schema.tables "
-        f"where table_catalog = 'build' and table_schema in ({placeholders}) "
+        f"where table_catalog = ? and table_schema in ({placeholders}) "
         "and table_type = 'BASE TABLE' order by 1, 2",
-        list(PUBLISHED_SCHEMAS),
+        [catalog, *PUBLISHED_SCHEMAS],
     ).fetchall()
+
+
+def incremental_keys() -> dict[Table, list[str]]:
+    """The unique keys of the published incremental models (the dbt manifest's
+    ``unique_key``): what a patch replaces rows by."""
+    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    keys: dict[Table, list[str]] = {}
+    for node in manifest["nodes"].values():
+        config = node.get("config") or {}
+        if node["resource_type"] != "model" or config.get("materialized") != "incremental":
+            continue
+        if node["schema"] in PUBLISHED_SCHEMAS and config.get("unique_key"):
+            key = config["unique_key"]
+            keys[(node["schema"], node["name"])] = [key] if isinstance(key, str) else list(key)
+    return keys
 
 
 def publish_snapshot(build_db: Path, cockpit_db: Path) -> PublishSummary:
@@ -104,12 +138,17 @@ def publish_snapshot(build_db: Path, cockpit_db: Path) -> PublishSummary:
         failures = blocking_failures(build)
     if failures:
         raise PublishBlocked(f"blocking checks failed: {failures}")
+    patched_before = _patched_in_a_row(cockpit_db)
+    patch = patched_before is not None and patched_before < PATCHED_IN_A_ROW
     try:
+        if patch:
+            shutil.copyfile(cockpit_db, staging_path)
         with duckdb.connect(str(staging_path)) as con:
             con.execute("attach ? as build (read_only)", [str(build_db)])
-            tables = _copy_tables(con)
+            tables = _copy_tables(con, incremental_keys() if patch else {})
             _index_lookup_keys(con, tables)
-            data_as_of = _write_build_info(con, published_at)
+            patched = (patched_before or 0) + 1 if patch else 0
+            data_as_of = _write_build_info(con, published_at, patched)
             con.execute("checkpoint")
         os.replace(staging_path, cockpit_db)
     finally:
@@ -117,30 +156,107 @@ def publish_snapshot(build_db: Path, cockpit_db: Path) -> PublishSummary:
     return PublishSummary(cockpit_db, tables, data_as_of, published_at)
 
 
-def _copy_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def _patched_in_a_row(cockpit_db: Path) -> int | None:
+    """How many publishes in a row patched the served snapshot; None when there is none
+    to start from (or it is unreadable, or from before patching: copied whole)."""
+    if not cockpit_db.exists():
+        return None
+    try:
+        with duckdb.connect(str(cockpit_db), read_only=True) as con:
+            row = con.execute("select patched_in_a_row from meta.build_info").fetchone()
+    except duckdb.Error:
+        return None
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def _copy_tables(
+    con: duckdb.DuckDBPyConnection, patchable: dict[Table, list[str]] | None = None
+) -> dict[str, int]:
+    """Make the snapshot's tables the build's: patch the ``patchable`` ones the snapshot
+    already holds, copy the others whole, drop those the build no longer has.
+
+    Every table not patched is dropped first and the drops checkpointed, so the copies reuse
+    the blocks the old tables held: copied over them, the file grew by its size each day."""
+    published = _published_tables(con)
+    held = set(_published_tables(con, catalog=_snapshot_catalog(con)))
+    to_patch = {table: keys for table, keys in (patchable or {}).items() if table in held}
+    for schema, table in sorted(held - set(to_patch)):
+        con.execute(f'drop table "{schema}"."{table}"')
+    con.execute("checkpoint")
     counts: dict[str, int] = {}
-    for schema, table in _published_tables(con):
-        con.execute(f'create schema if not exists "{schema}"')
-        con.execute(
-            f'create table "{schema}"."{table}" as select * from build."{schema}"."{table}"'
-        )
+    for schema, table in published:
+        keys = to_patch.get((schema, table))
+        if keys is None or not _patch(con, schema, table, keys):
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(
+                f'create or replace table "{schema}"."{table}" as '
+                f'select * from build."{schema}"."{table}"'
+            )
         row = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
         counts[f"{schema}.{table}"] = int(row[0]) if row else 0
     return counts
 
 
+def _snapshot_catalog(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("select current_database()").fetchone()
+    return str(row[0]) if row else "memory"
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list:
+    return con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
+
+
+def _patch(con: duckdb.DuckDBPyConnection, schema: str, table: str, keys: list[str]) -> bool:
+    """Copy into the snapshot's table only the build's rows written by runs the snapshot has
+    not seen, replacing the rows of the same keys; False (and the table untouched) when it
+    cannot be patched: another shape, no run times, or a row count that would differ."""
+    ours = _columns(con, _snapshot_catalog(con), schema, table)
+    if ours != _columns(con, "build", schema, table) or (WRITTEN_AT, "TIMESTAMP") not in ours:
+        return False
+    name, source = f'"{schema}"."{table}"', f'build."{schema}"."{table}"'
+    seen = f"(select distinct {WRITTEN_AT} from {name} where {WRITTEN_AT} is not null)"
+    kept = con.execute(f"select count(*) from {source} where {WRITTEN_AT} in {seen}").fetchone()
+    if not kept or not kept[0]:  # a full refresh rewrote every row: a whole copy is cheaper
+        return False
+    matches = " and ".join(f'snapshot."{key}" = fresh."{key}"' for key in keys)
+    con.execute("begin transaction")
+    con.execute(
+        f"create temp table fresh as select * from {source} where {WRITTEN_AT} not in {seen}"
+    )
+    con.execute(f"delete from {name} as snapshot using fresh where {matches}")
+    con.execute(f"insert into {name} select * from fresh")
+    con.execute("drop table fresh")
+    counts = con.execute(f"select (select count(*) from {name}), (select count(*) from {source})")
+    ours_count, theirs = counts.fetchone() or (0, -1)
+    if ours_count != theirs:
+        con.execute("rollback")
+        return False
+    con.execute("commit")
+    return True
+
+
 def _index_lookup_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, int]) -> None:
     """Index the lookup keys of the published tables that have them (a snapshot built
-    without one of these marts simply goes without its index)."""
+    without one of these marts simply goes without its index; a patched table keeps its
+    own)."""
     for schema, table, column in LOOKUP_INDEXES:
         if f"{schema}.{table}" in tables:
             con.execute(
-                f'create index "{table}__{column}" on "{schema}"."{table}" ("{column}")'
+                f'create index if not exists "{table}__{column}" '
+                f'on "{schema}"."{table}" ("{column}")'
             )
 
 
-def _write_build_info(con: duckdb.DuckDBPyConnection, published_at: dt.datetime) -> dt.date | None:
+def _write_build_info(
+    con: duckdb.DuckDBPyConnection, published_at: dt.datetime, patched_in_a_row: int
+) -> dt.date | None:
     con.execute("create schema if not exists meta")
+    con.execute("drop table if exists meta.build_info")
     row = con.execute(
         "select max(partition_date) from build.meta.ingest_files where loaded > 0"
     ).fetchone()
@@ -150,8 +266,9 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, published_at: dt.datetime)
     ).fetchone()
     con.execute(
         "create table meta.build_info as select ?::timestamp as published_at, "
-        "?::date as data_as_of, ? as git_commit, ? as scenario",
-        [published_at, data_as_of, git_commit(), city[0] if city else None],
+        "?::date as data_as_of, ? as git_commit, ? as scenario, "
+        "?::integer as patched_in_a_row",
+        [published_at, data_as_of, git_commit(), city[0] if city else None, patched_in_a_row],
     )
     return data_as_of
 

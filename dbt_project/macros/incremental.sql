@@ -12,3 +12,11 @@
     where {{ landed_column }} >= {{ landed_cutoff(landed_column) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The time of the dbt run that wrote a row (``_written_at``) of an incremental mart: rows a
+    daily run rewrites carry its time, rows it left alone an earlier run's. Publishing copies
+    only the rows whose time the last snapshot does not hold (pipelines/publish.py), so the
+    10M-row month facts are patched, not copied whole, each day. -#}
+{% macro written_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}

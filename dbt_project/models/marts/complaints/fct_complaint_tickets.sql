@@ -40,7 +40,8 @@ final as (
         tickets.is_repeat,
         tickets.to_clue,
         tickets.updated_at,
-        tickets.landed_date
+        tickets.landed_date,
+        {{ written_at() }} as _written_at
     from tickets
     left join departments on departments.department_code = tickets.department_code
 )

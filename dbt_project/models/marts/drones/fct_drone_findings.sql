@@ -63,7 +63,8 @@ final as (
         pushed_at + interval 2 hour as sign_due_at,
         coalesce(signed_at <= pushed_at + interval 2 hour, false) as is_signed_on_time,
         pushed_at is not null and closed_at is not null as is_closed,
-        landed_date
+        landed_date,
+        {{ written_at() }} as _written_at
     from joined
 )
 

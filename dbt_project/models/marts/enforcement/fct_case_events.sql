@@ -47,7 +47,8 @@ final as (
         procedure,
         updated_at,
         greatest(landed_date, case_landed_date) as landed_date,
-        row_number() over (partition by case_no, stage order by seq) = 1 as is_first_at_stage
+        row_number() over (partition by case_no, stage order by seq) = 1 as is_first_at_stage,
+        {{ written_at() }} as _written_at
     from case_events
     {%- if is_incremental() %}
     where case_no in (select case_no from touched_cases)

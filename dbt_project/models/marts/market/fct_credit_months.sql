@@ -144,7 +144,8 @@ final as (
             classed.rating_landed_date,
             register_landings.entity_landed_date,
             inspections.tasks_landed_date
-        ) as landed_date
+        ) as landed_date,
+        {{ written_at() }} as _written_at
     from classed
     inner join month_ends using (month_start)
     left join entities using (entity_uscc)

@@ -119,7 +119,8 @@ final as (
             - case when flagged.is_deregistered_in_month then 1 else 0 end as net_change,
         coalesce(monitored.online_devices, 0) as online_devices,
         coalesce(monitored.online_devices, 0) > 0 as is_remotely_monitored,
-        flagged.landed_date
+        flagged.landed_date,
+        {{ written_at() }} as _written_at
     from flagged
     left join monitored using (month_start, entity_uscc)
     {%- if is_incremental() %}

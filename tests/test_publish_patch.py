@@ -1,0 +1,147 @@
+"""Publishing patches the incremental marts of the served snapshot instead of copying them.
+
+The next snapshot starts as a copy of the served one; an incremental mart's rows carry the
+time of the run that wrote them (``_written_at``), and only rows of runs the served snapshot
+has not seen are copied, replacing their keys' rows. Whatever path a table takes, the
+snapshot must equal the build; after ``PATCHED_IN_A_ROW`` patches it starts from an empty
+file again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import publish
+from pipelines.publish import PATCHED_IN_A_ROW, publish_snapshot
+
+FACT = ("marts", "fct_case_events")
+KEYS = {FACT: ["case_no", "seq"]}
+
+
+def _build(path: Path) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts; create schema quality; create schema meta")
+        con.execute("create table marts.dim_geography as select '330800' as geo_code, "
+                    "'city' as geo_level, '衢州市' as name_zh")
+        con.execute("create table meta.ingest_files as select date '2022-06-30' as "
+                    "partition_date, 5 as loaded")
+        con.execute("create table quality.check_results as select 'raw/x' as asset_key, "
+                    "timestamp '2022-07-01 02:00' as checked_at, 'error' as severity, "
+                    "true as success, 'ExpectTableRowCountToBeBetween' as expectation")
+        con.execute(
+            "create table marts.fct_case_events as select 'C' || (i // 3) as case_no, "
+            "i % 3 as seq, 'FILED' as stage, timestamp '2022-06-01 08:00' as _written_at "
+            "from range(30) as t(i)"
+        )
+
+
+def _daily_run(path: Path, run_time: str) -> None:
+    """What an incremental run does: rewrite some keys and add new ones, stamped."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("delete from marts.fct_case_events where case_no in ('C1', 'C2')")
+        con.execute(
+            "insert into marts.fct_case_events select case_no, seq, 'CLOSED', ?::timestamp "
+            "from (values ('C1', 0), ('C1', 1), ('C1', 2), ('C2', 0), ('C2', 1), ('C2', 2), "
+            "('N' || strftime(?::timestamp, '%d%H%M'), 0)) as v(case_no, seq)",
+            [run_time, run_time],
+        )
+        con.execute("create or replace table marts.dim_geography as select '330800' as "
+                    "geo_code, 'city' as geo_level, ? as name_zh", [f"衢州市 {run_time}"])
+
+
+def _differences(snapshot: Path, build: Path) -> int:
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        con.execute("attach ? as b (read_only)", [str(build)])
+        total = 0
+        for schema, table in (FACT, ("marts", "dim_geography")):
+            total += con.execute(
+                f"select count(*) from ((select * from {schema}.{table} except all "
+                f"select * from b.{schema}.{table}) union all (select * from "
+                f"b.{schema}.{table} except all select * from {schema}.{table}))"
+            ).fetchone()[0]
+        return total
+
+
+def _patched_in_a_row(snapshot: Path) -> int:
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        return con.execute("select patched_in_a_row from meta.build_info").fetchone()[0]
+
+
+@pytest.fixture
+def spied(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """The tiny build's fact stands for a dbt incremental model; record each patch."""
+    calls: list[tuple[str, bool]] = []
+    patch = publish._patch
+
+    def spy(con, schema, table, keys):  # noqa: ANN001, ANN202
+        done = patch(con, schema, table, keys)
+        calls.append((f"{schema}.{table}", done))
+        return done
+
+    monkeypatch.setattr(publish, "incremental_keys", lambda: KEYS)
+    monkeypatch.setattr(publish, "_patch", spy)
+    return calls
+
+
+def test_daily_publishes_patch_the_fact_and_equal_the_build(
+    tmp_path: Path, spied: list[tuple[str, bool]]
+) -> None:
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    _build(build)
+    publish_snapshot(build, served)  # the first: nothing to start from
+    assert spied == [] and _patched_in_a_row(served) == 0
+    for day in range(1, PATCHED_IN_A_ROW + 2):
+        _daily_run(build, f"2022-07-{day:02d} 02:00")
+        summary = publish_snapshot(build, served)
+        assert _differences(served, build) == 0, day
+        assert summary.tables["marts.fct_case_events"] == 30 + day
+    # six patched publishes in a row, then one from an empty file
+    assert spied == [("marts.fct_case_events", True)] * PATCHED_IN_A_ROW
+    assert _patched_in_a_row(served) == 0
+
+
+def test_a_patch_that_would_lose_rows_copies_the_table_whole(
+    tmp_path: Path, spied: list[tuple[str, bool]]
+) -> None:
+    """Rows deleted without a rewrite (no new run time shows them) leave the row counts
+    apart: the table is copied whole and the snapshot still equals the build."""
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    _build(build)
+    publish_snapshot(build, served)
+    _daily_run(build, "2022-07-01 02:00")
+    with duckdb.connect(str(build)) as con:
+        con.execute("delete from marts.fct_case_events where case_no = 'C5'")
+    publish_snapshot(build, served)
+    assert spied == [("marts.fct_case_events", False)]
+    assert _differences(served, build) == 0
+
+
+def test_a_full_refresh_or_a_new_shape_is_copied_whole(
+    tmp_path: Path, spied: list[tuple[str, bool]]
+) -> None:
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    _build(build)
+    publish_snapshot(build, served)
+    with duckdb.connect(str(build)) as con:  # every row rewritten by one run
+        con.execute("update marts.fct_case_events set _written_at = timestamp '2022-07-02'")
+    publish_snapshot(build, served)
+    with duckdb.connect(str(build)) as con:  # a model change added a column
+        con.execute("alter table marts.fct_case_events add column handler varchar")
+    publish_snapshot(build, served)
+    assert spied == [("marts.fct_case_events", False)] * 2
+    assert _differences(served, build) == 0
+
+
+def test_the_incremental_keys_come_from_the_dbt_models() -> None:
+    keys = publish.incremental_keys()
+    assert keys[("marts", "fct_credit_months")] == ["entity_uscc", "month_start"]
+    assert keys[("marts", "fct_complaint_tickets")] == ["ticket_no"]
+    assert set(keys) == {
+        ("marts", name) for name in (
+            "fct_credit_months", "fct_entity_months", "fct_case_events",
+            "fct_complaint_tickets", "fct_drone_findings",
+        )
+    }
