@@ -16,6 +16,7 @@ from pipelines.dbt_cli import WarehouseDbtCli, keep_partial_parse, prune_runs, r
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest
 from pipelines.resources import Warehouse
 from pipelines.transform_config import WarehouseRunConfig, dbt_build_args
+from quality.runner import preload_in_background
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -69,6 +70,7 @@ def warehouse_models(
             "this dbt code: left out of this run (pipelines/code_tests.py)"
         )
     target = run_target(warehouse.paths.warehouse, context.run_id)
+    preload_in_background()  # the warehouse suite's library, while dbt works
     invocation = dbt.cli(dbt_build_args(config, skip), context=context, target_path=target)
     yield from invocation.stream()
     keep_partial_parse(warehouse.paths.warehouse, target)
