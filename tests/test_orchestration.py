@@ -16,6 +16,7 @@ import pytest
 from pipelines.publish import PublishBlocked, publish_snapshot
 from pipelines.schedules import daily_ingest_schedule, publish_request_for
 from sources.config import REPO_ROOT
+from tests.tiny_build import build_database
 
 
 def test_workspace_loads_without_errors(tmp_path: Path) -> None:
@@ -130,32 +131,13 @@ def test_publish_after_ingest_requests_one_run_per_ingest_run() -> None:
     assert request.run_key == "after-abc" and request.tags["triggered_by_run"] == "abc"
 
 
-def _build_database(path: Path, failed_blocking: bool) -> None:
-    with duckdb.connect(str(path)) as con:
-        con.execute("create schema marts; create schema quality; create schema meta")
-        con.execute(
-            "create table marts.dim_geography as select '330800' as geo_code, "
-            "'city' as geo_level, '衢州市' as name_zh"
-        )
-        con.execute(
-            "create table meta.ingest_files as select date '2022-06-30' as "
-            "partition_date, 5 as loaded"
-        )
-        con.execute(
-            "create table quality.check_results as select 'raw/x' as asset_key, "
-            "timestamp '2022-07-01 02:00' as checked_at, 'error' as severity, "
-            "? as success, 'ExpectTableRowCountToBeBetween' as expectation",
-            [not failed_blocking],
-        )
-
-
 def test_blocked_publish_keeps_the_served_snapshot(tmp_path: Path) -> None:
     build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
-    _build_database(build, failed_blocking=False)
+    build_database(build, failed_blocking=False)
     publish_snapshot(build, served)
     first = served.stat().st_ino
     build.unlink()
-    _build_database(build, failed_blocking=True)
+    build_database(build, failed_blocking=True)
     with pytest.raises(PublishBlocked, match="ExpectTableRowCountToBeBetween"):
         publish_snapshot(build, served)
     assert served.stat().st_ino == first
@@ -168,7 +150,7 @@ def test_blocked_publish_keeps_the_served_snapshot(tmp_path: Path) -> None:
 
 def test_publish_replaces_the_snapshot_atomically(tmp_path: Path) -> None:
     build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
-    _build_database(build, failed_blocking=False)
+    build_database(build, failed_blocking=False)
     publish_snapshot(build, served)
     reader = duckdb.connect(str(served), read_only=True)  # a cockpit holding the old file
     try:

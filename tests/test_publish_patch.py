@@ -16,21 +16,15 @@ import pytest
 
 from pipelines import publish
 from pipelines.publish import PATCHED_IN_A_ROW, publish_snapshot
+from tests.tiny_build import build_database
 
 FACT = ("marts", "fct_case_events")
 KEYS = {FACT: ["case_no", "seq"]}
 
 
 def _build(path: Path) -> None:
+    build_database(path)
     with duckdb.connect(str(path)) as con:
-        con.execute("create schema marts; create schema quality; create schema meta")
-        con.execute("create table marts.dim_geography as select '330800' as geo_code, "
-                    "'city' as geo_level, '衢州市' as name_zh")
-        con.execute("create table meta.ingest_files as select date '2022-06-30' as "
-                    "partition_date, 5 as loaded")
-        con.execute("create table quality.check_results as select 'raw/x' as asset_key, "
-                    "timestamp '2022-07-01 02:00' as checked_at, 'error' as severity, "
-                    "true as success, 'ExpectTableRowCountToBeBetween' as expectation")
         con.execute(
             "create table marts.fct_case_events as select 'C' || (i // 3) as case_no, "
             "i % 3 as seq, 'FILED' as stage, timestamp '2022-06-01 08:00' as _written_at "
