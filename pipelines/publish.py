@@ -214,7 +214,8 @@ def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: s
 def _patch(con: duckdb.DuckDBPyConnection, schema: str, table: str, keys: list[str]) -> bool:
     """Copy into the snapshot's table only the build's rows written by runs the snapshot has
     not seen, replacing the rows of the same keys; False (and the table untouched) when it
-    cannot be patched: another shape, no run times, or a row count that would differ."""
+    cannot be patched: another shape, no run times, a row count that would differ, or any
+    error on the way."""
     ours = _columns(con, _snapshot_catalog(con), schema, table)
     if ours != _columns(con, "build", schema, table) or (WRITTEN_AT, "TIMESTAMP") not in ours:
         return False
@@ -223,8 +224,21 @@ def _patch(con: duckdb.DuckDBPyConnection, schema: str, table: str, keys: list[s
     kept = con.execute(f"select count(*) from {source} where {WRITTEN_AT} in {seen}").fetchone()
     if not kept or not kept[0]:  # a full refresh rewrote every row: a whole copy is cheaper
         return False
-    matches = " and ".join(f'snapshot."{key}" = fresh."{key}"' for key in keys)
     con.execute("begin transaction")
+    try:
+        replaced = _replace_rows(con, name, source, seen, keys)
+    except duckdb.Error:  # whatever went wrong, the whole copy still can be made
+        replaced = False
+    con.execute("commit" if replaced else "rollback")
+    return replaced
+
+
+def _replace_rows(
+    con: duckdb.DuckDBPyConnection, name: str, source: str, seen: str, keys: list[str]
+) -> bool:
+    """Inside the caller's transaction: the build's rows of unseen runs replace their keys'
+    rows; True when the table then holds as many rows as the build's."""
+    matches = " and ".join(f'snapshot."{key}" = fresh."{key}"' for key in keys)
     con.execute(
         f"create temp table fresh as select * from {source} where {WRITTEN_AT} not in {seen}"
     )
@@ -232,12 +246,8 @@ def _patch(con: duckdb.DuckDBPyConnection, schema: str, table: str, keys: list[s
     con.execute(f"insert into {name} select * from fresh")
     con.execute("drop table fresh")
     counts = con.execute(f"select (select count(*) from {name}), (select count(*) from {source})")
-    ours_count, theirs = counts.fetchone() or (0, -1)
-    if ours_count != theirs:
-        con.execute("rollback")
-        return False
-    con.execute("commit")
-    return True
+    ours, theirs = counts.fetchone() or (0, -1)
+    return ours == theirs
 
 
 def _index_lookup_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, int]) -> None:

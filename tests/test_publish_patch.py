@@ -139,3 +139,18 @@ def test_the_incremental_keys_come_from_the_dbt_models() -> None:
             "fct_complaint_tickets", "fct_drone_findings",
         )
     }
+
+
+def test_a_patch_that_fails_midway_leaves_the_table_to_a_whole_copy(
+    tmp_path: Path, spied: list[tuple[str, bool]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error inside the patch (here a key the table does not have) is rolled back and
+    the table copied whole: the publish goes through and equals the build."""
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    _build(build)
+    publish_snapshot(build, served)
+    _daily_run(build, "2022-07-01 02:00")
+    monkeypatch.setattr(publish, "incremental_keys", lambda: {FACT: ["no_such_column"]})
+    publish_snapshot(build, served)
+    assert spied == [("marts.fct_case_events", False)]
+    assert _differences(served, build) == 0
