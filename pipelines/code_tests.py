@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from pipelines.dbt_project import dbt_project, dbt_source_files
+from pipelines.dbt_project import dbt_source_files, load_manifest
 from pipelines.resources import table_exists
 from sources.config import REPO_ROOT
 
@@ -93,5 +92,5 @@ def tests_to_skip(build_db: Path, full_refresh: bool, fingerprint: str) -> list[
     all of them when they already passed on that code, none on a full refresh or else."""
     if full_refresh or recorded_fingerprint(build_db) != fingerprint:
         return []
-    manifest = json.loads(dbt_project.manifest_path.read_text())
+    manifest = load_manifest()
     return [manifest["nodes"][unique_id]["name"] for unique_id in construction_tests(manifest)]

@@ -6,10 +6,13 @@ project, ``dbt parse`` regenerates it, so a fresh checkout and an edited model b
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from dagster_dbt import DbtProject
 
@@ -39,6 +42,18 @@ def dbt_source_files() -> list[Path]:
 
 def _newest_source_mtime() -> float:
     return max(path.stat().st_mtime for path in dbt_source_files())
+
+
+@functools.lru_cache(maxsize=1)
+def _parsed(path: Path, mtime: float) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_manifest() -> dict[str, Any]:
+    """The parsed manifest, read once per version of the file: a transform's code-tests
+    choice and its publish both read it (~0.3 s a parse at this size)."""
+    path = ensure_manifest()
+    return _parsed(path, path.stat().st_mtime)
 
 
 def ensure_manifest() -> Path:

@@ -14,7 +14,6 @@ then differs from the build's is copied whole after all.
 """
 
 import datetime as dt
-import json
 import os
 import shutil
 import subprocess
@@ -25,7 +24,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.dbt_project import ensure_manifest
+from pipelines.dbt_project import load_manifest
 from pipelines.resources import Warehouse, table_exists
 from pipelines.transform import warehouse_models
 from sources.config import REPO_ROOT
@@ -118,7 +117,7 @@ def _published_tables(con: duckdb.DuckDBPyConnection, catalog: str = "build") ->
 def incremental_keys() -> dict[Table, list[str]]:
     """The unique keys of the published incremental models (the dbt manifest's
     ``unique_key``): what a patch replaces rows by."""
-    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    manifest = load_manifest()
     keys: dict[Table, list[str]] = {}
     for node in manifest["nodes"].values():
         config = node.get("config") or {}
