@@ -6,7 +6,7 @@
     numerator (or denominator) the indicator layer computed. -#}
 with
 
-catalog as (
+catalog as not materialized (
     select * from {{ ref('catalog') }}
 ),
 

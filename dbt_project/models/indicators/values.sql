@@ -5,7 +5,7 @@
 
 with
 
-catalog as (
+catalog as not materialized (
     select * from {{ ref('catalog') }}
 ),
 

@@ -15,7 +15,7 @@ checklist_lines as (
     select * from {{ ref('stg_inspection__checklist_lines') }}
 ),
 
-merge_pairs as (
+merge_pairs as not materialized (
     select * from {{ ref('int_inspection__merge_opportunities') }}
 ),
 

@@ -3,7 +3,7 @@
     merged (int_inspection__merge_opportunities holds the pairs). -#}
 with
 
-pairs as (
+pairs as not materialized (
     select * from {{ ref('int_inspection__merge_opportunities') }}
 ),
 

@@ -6,15 +6,15 @@
     closed. -#}
 with
 
-origins as (
+origins as not materialized (
     select * from {{ ref('int_loop__origins') }}
 ),
 
-tasks as (
+tasks as not materialized (
     select * from {{ ref('fct_inspection_tasks') }}
 ),
 
-clues as (
+clues as not materialized (
     select * from {{ ref('fct_clues') }}
 ),
 

@@ -17,11 +17,11 @@
 
 with
 
-ratings as (
+ratings as not materialized (
     select * from {{ ref('stg_market__credit_ratings') }}
 ),
 
-month_ends as (
+month_ends as not materialized (
     select * from {{ ref('int_calendar__month_ends') }}
 ),
 
@@ -34,7 +34,7 @@ register_landings as (
     from {{ ref('stg_market__entities') }}
 ),
 
-tasks as (
+tasks as not materialized (
     select * from {{ ref('fct_inspection_tasks') }}
 ),
 

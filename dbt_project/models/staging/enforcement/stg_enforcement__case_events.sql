@@ -3,7 +3,7 @@
 
 with
 
-source as (
+source as not materialized (
     select * from {{ source('enforcement', 'case_events') }}
 ),
 
