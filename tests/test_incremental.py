@@ -23,8 +23,8 @@ from sources.config import REPO_ROOT
 
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 INCREMENTAL_FACTS = (
-    "fct_case_events", "fct_complaint_tickets", "fct_drone_findings", "fct_credit_months",
-    "fct_entity_months",
+    "fct_approvals", "fct_case_events", "fct_complaint_tickets", "fct_drone_findings",
+    "fct_credit_months", "fct_entity_months", "fct_grid_events",
 )
 INCREMENTAL_STAGING = (
     "stg_approvals__applications", "stg_approvals__steps", "stg_complaints__ticket_events",

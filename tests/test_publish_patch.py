@@ -135,8 +135,8 @@ def test_the_incremental_keys_come_from_the_dbt_models() -> None:
     assert keys[("marts", "fct_complaint_tickets")] == ["ticket_no"]
     assert set(keys) == {
         ("marts", name) for name in (
-            "fct_credit_months", "fct_entity_months", "fct_case_events",
-            "fct_complaint_tickets", "fct_drone_findings",
+            "fct_approvals", "fct_credit_months", "fct_entity_months", "fct_case_events",
+            "fct_complaint_tickets", "fct_drone_findings", "fct_grid_events",
         )
     }
 

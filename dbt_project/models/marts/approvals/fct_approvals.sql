@@ -1,9 +1,16 @@
 {#- 审批办件事实: one row per licence application in its latest state, with the "1+5" domain
-    of its department, how much of its promised time limit it used and the applicant's rating. -#}
+    of its department, how much of its promised time limit it used and the applicant's rating.
+
+    Incremental by landing day (macros/incremental.sql): 0.7M rows at full scale, of which a
+    day changes a few thousand. -#}
+{{ config(materialized='incremental', unique_key='application_id',
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
 applications as (
     select * from {{ ref('stg_approvals__applications') }}
+    {{ where_landed_since_last_run() }}
 ),
 
 departments as (
@@ -59,7 +66,9 @@ final as (
         timed.satisfaction is not null as is_rated,
         coalesce(timed.satisfaction >= 4, false) as is_satisfied,
         timed.status,
-        timed.updated_at
+        timed.updated_at,
+        timed.landed_date,
+        {{ written_at() }} as _written_at
     from timed
     left join departments using (department_code)
 )
