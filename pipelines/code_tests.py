@@ -5,6 +5,9 @@ A staging model built with ``latest_state`` keeps one row per record key by cons
 code changes: no landed data can break them. Yet each scans its model's whole history, and
 at full scale (as views) they were two thirds of a daily run's test time (65 of 96 s).
 
+dbt's unit tests (fixed inputs, expected rows) prove code alone too, so they follow the
+same rule (``UNIT_TESTS``).
+
 They run whenever the project's code may have changed them: on the first build, on a full
 refresh, and whenever the fingerprint of the dbt project's files (taken when the run
 starts) differs from the one recorded the last time they all passed
@@ -30,6 +33,7 @@ from sources.config import REPO_ROOT
 
 LATEST_STATE_MACRO = "macro.enforcement_cockpit.latest_state"
 KEY_TESTS = frozenset({"unique", "unique_combination"})
+UNIT_TESTS = "test_type:unit"  # the selector of every unit test
 SCHEMA, NAME = "meta", "dbt_code_tested"
 TABLE = f"{SCHEMA}.{NAME}"
 

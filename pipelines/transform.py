@@ -11,10 +11,11 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from pipelines.code_tests import code_fingerprint, record_fingerprint, tests_to_skip
+from pipelines.code_tests import UNIT_TESTS, code_fingerprint, record_fingerprint, tests_to_skip
 from pipelines.dbt_cli import WarehouseDbtCli, keep_partial_parse, prune_runs, run_target
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest
 from pipelines.resources import Warehouse
+from pipelines.tested_rows import record_tested_rows
 from pipelines.transform_config import WarehouseRunConfig, dbt_build_args
 from quality.runner import preload_in_background
 
@@ -66,17 +67,20 @@ def warehouse_models(
     skip = tests_to_skip(build_db, config.full_refresh, fingerprint)
     if skip:
         context.log.info(
-            f"{len(skip)} key-uniqueness tests that hold by construction already passed on "
-            "this dbt code: left out of this run (pipelines/code_tests.py)"
+            f"{len(skip)} key-uniqueness tests that hold by construction, and the unit tests, "
+            "already passed on this dbt code: left out of this run (pipelines/code_tests.py)"
         )
     target = run_target(warehouse.paths.warehouse, context.run_id)
     preload_in_background()  # the warehouse suite's library, while dbt works
-    invocation = dbt.cli(dbt_build_args(config, skip), context=context, target_path=target)
+    exclude = [*skip, UNIT_TESTS] if skip else []
+    invocation = dbt.cli(dbt_build_args(config, exclude), context=context, target_path=target)
     yield from invocation.stream()
     keep_partial_parse(warehouse.paths.warehouse, target)
     prune_runs(warehouse.paths.warehouse)
     # reached only when dbt succeeded (a failing test raises at the end of the stream); a
-    # run of some models only (a subset) has not run all the construction tests
-    if not skip and not context.is_subset:
+    # run of some models only (a subset) has not run all the tests
+    if not context.is_subset:
         with warehouse.connect() as con:
-            record_fingerprint(con, fingerprint)
+            record_tested_rows(con)
+            if not skip:
+                record_fingerprint(con, fingerprint)
