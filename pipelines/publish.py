@@ -177,7 +177,8 @@ def _copy_tables(
     Every table not patched is dropped first and the drops checkpointed, so the copies reuse
     the blocks the old tables held: copied over them, the file grew by its size each day."""
     published = _published_tables(con)
-    held = set(_published_tables(con, catalog=_snapshot_catalog(con)))
+    snapshot = _snapshot_catalog(con)
+    held = set(_published_tables(con, catalog=snapshot))
     to_patch = {table: keys for table, keys in (patchable or {}).items() if table in held}
     for schema, table in sorted(held - set(to_patch)):
         con.execute(f'drop table "{schema}"."{table}"')
@@ -185,7 +186,7 @@ def _copy_tables(
     counts: dict[str, int] = {}
     for schema, table in published:
         keys = to_patch.get((schema, table))
-        if keys is None or not _patch(con, schema, table, keys):
+        if keys is None or not _patch(con, snapshot, schema, table, keys):
             con.execute(f'create schema if not exists "{schema}"')
             con.execute(
                 f'create or replace table "{schema}"."{table}" as '
@@ -210,12 +211,14 @@ def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: s
     ).fetchall()
 
 
-def _patch(con: duckdb.DuckDBPyConnection, schema: str, table: str, keys: list[str]) -> bool:
+def _patch(
+    con: duckdb.DuckDBPyConnection, snapshot: str, schema: str, table: str, keys: list[str]
+) -> bool:
     """Copy into the snapshot's table only the build's rows written by runs the snapshot has
     not seen, replacing the rows of the same keys; False (and the table untouched) when it
     cannot be patched: another shape, no run times, a row count that would differ, or any
     error on the way."""
-    ours = _columns(con, _snapshot_catalog(con), schema, table)
+    ours = _columns(con, snapshot, schema, table)
     if ours != _columns(con, "build", schema, table) or (WRITTEN_AT, "TIMESTAMP") not in ours:
         return False
     name, source = f'"{schema}"."{table}"', f'build."{schema}"."{table}"'

@@ -70,8 +70,8 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     calls: list[tuple[str, bool]] = []
     patch = publish._patch
 
-    def spy(con, schema, table, keys):  # noqa: ANN001, ANN202
-        done = patch(con, schema, table, keys)
+    def spy(con, snapshot, schema, table, keys):  # noqa: ANN001, ANN202
+        done = patch(con, snapshot, schema, table, keys)
         calls.append((f"{schema}.{table}", done))
         return done
 
