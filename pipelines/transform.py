@@ -13,8 +13,9 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.code_tests import UNIT_TESTS, code_fingerprint, record_fingerprint, tests_to_skip
 from pipelines.dbt_cli import WarehouseDbtCli, keep_partial_parse, prune_runs, run_target
-from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest
+from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest, load_manifest
 from pipelines.resources import Warehouse
+from pipelines.stale_tables import drop_stale_tables
 from pipelines.tested_rows import record_tested_rows
 from pipelines.transform_config import WarehouseRunConfig, dbt_build_args
 from quality.runner import preload_in_background
@@ -70,6 +71,14 @@ def warehouse_models(
             f"{len(skip)} key-uniqueness tests that hold by construction, and the unit tests, "
             "already passed on this dbt code: left out of this run (pipelines/code_tests.py)"
         )
+    if not config.full_refresh:
+        with warehouse.connect() as con:
+            dropped = drop_stale_tables(con, load_manifest())
+        if dropped:
+            context.log.info(
+                "incremental marts whose columns changed with the code, rebuilt whole in this "
+                f"run (pipelines/stale_tables.py): {', '.join(t.describe() for t in dropped)}"
+            )
     target = run_target(warehouse.paths.warehouse, context.run_id)
     preload_in_background()  # the warehouse suite's library, while dbt works
     exclude = [*skip, UNIT_TESTS] if skip else []
