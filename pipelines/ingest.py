@@ -236,10 +236,10 @@ def ingest_table(
         load = read_range(
             warehouse.landing, contract, first, last, progress=log.info if log else None
         )
-        # One connection a slice (a daily run: one a table). Opening and closing the build
-        # database costs ~50 ms even at demo scale, and a day's ingest did it three times a
-        # table; a connection held across slices would keep its buffers through a backfill.
-        with warehouse.connect() as con:
+        # One connection a slice; a one-day run (the daily ingest) keeps one for all its
+        # tables (pipelines.resources). A connection held across the slices of a backfill
+        # would keep its buffers through it.
+        with warehouse.connect(keep=start == end) as con:
             usual = usual_daily_rows(con, contract.table_name, first, last)
             outcomes.extend(_validate(contract, load, run_id, usual).outcomes)
             write_range(con, contract, load, first, last, run_id)
