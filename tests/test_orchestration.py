@@ -174,8 +174,9 @@ def test_landing_sensor_requests_each_new_day_once(tmp_path: Path) -> None:
     warehouse = Warehouse(data_dir=str(tmp_path))
 
     def tick(cursor: str | None) -> dg.SensorResult:
-        context = dg.build_sensor_context(cursor=cursor, resources={"warehouse": warehouse})
-        return landing_zone_sensor(context)
+        # the warehouse tears down a kept connection: its context must be entered
+        with dg.build_sensor_context(cursor=cursor, resources={"warehouse": warehouse}) as context:
+            return landing_zone_sensor(context)
 
     first = tick(None)
     assert [r.partition_key for r in first.run_requests] == ["2022-06-19", "2022-06-20"]
