@@ -22,12 +22,15 @@ from sources.config import REPO_ROOT
 SELECTOR = "test_name:relationships_or_quarantined"
 
 
-def dbt_test(build_db: Path, target: Path) -> subprocess.CompletedProcess[str]:
-    """Run only the quarantine-aware foreign-key tests against ``build_db``."""
+def dbt_test(
+    build_db: Path, target: Path, selector: str = SELECTOR
+) -> subprocess.CompletedProcess[str]:
+    """Run the dbt tests ``selector`` picks (the quarantine-aware foreign-key tests unless
+    told otherwise) against ``build_db``."""
     env = {**os.environ, "COCKPIT_BUILD_DB": str(build_db),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     return subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "test", "--select", SELECTOR,
+        [str(Path(sys.executable).parent / "dbt"), "test", "--select", selector,
          "--target-path", str(target), "--log-path", str(target / "logs")],
         cwd=REPO_ROOT / "dbt_project", env=env, capture_output=True, text=True, timeout=600,
     )

@@ -9,28 +9,15 @@ of their keys (dbt_project/macros/tested_rows.sql).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 from pipelines.tested_rows import record_tested_rows, rows_tested_until
-from sources.config import REPO_ROOT
+from tests.test_orphans import dbt_test
 
 UNIQUE_TEST = "unique_combination_fct_case_events_case_no__seq"
-
-
-def dbt_test(build_db: Path, target: Path, model: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COCKPIT_BUILD_DB": str(build_db),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "test", "--select", model,
-         "--target-path", str(target), "--log-path", str(target / "logs")],
-        cwd=REPO_ROOT / "dbt_project", env=env, capture_output=True, text=True, timeout=900,
-    )
 
 
 def test_the_ledger_records_each_incremental_marts_newest_row(tmp_path: Path) -> None:
