@@ -1,10 +1,18 @@
 {#- Large facts are incremental by landing day: a daily run reads only the records whose
-    latest state landed on or after the last landing day already in the fact (the last day is
-    read again, so re-ingesting a day is idempotent) and replaces those keys (delete+insert).
+    latest state landed on or after the cutoff and replaces those keys (delete+insert). The
+    cutoff is the earliest landing day among the files ingested since the fact's last run
+    wrote it (``meta.ingest_files`` against the fact's newest ``_written_at``), and never
+    later than the last landing day already in the fact (read again, so re-ingesting a day
+    is idempotent). A day ingested late (a backfill: older than what the fact holds) thus
+    moves the cutoff back to that day, and the records it brought are not missed.
     A full refresh (`python -m pipelines transform --full-refresh`) rebuilds from all days;
-    tests/test_incremental.py proves both give the same rows. -#}
+    tests/test_incremental.py proves both give the same rows, in day order and for a late day. -#}
 {% macro landed_cutoff(landed_column='landed_date') -%}
-    (select coalesce(max({{ landed_column }}), date '1900-01-01') from {{ this }})
+    (select coalesce(least(
+        (select min(partition_date) from {{ source('meta', 'ingest_files') }}
+         where loaded_at > (select max(_written_at) from {{ this }})),
+        (select max({{ landed_column }}) from {{ this }})
+    ), date '1900-01-01'))
 {%- endmacro %}
 
 {% macro where_landed_since_last_run(landed_column='landed_date') -%}
