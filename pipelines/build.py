@@ -128,15 +128,20 @@ def run_ingest(
 ) -> bool:
     """Materialise the ingest assets (and their checks) for ``first_day``..``last_day`` as
     one run, nothing downstream: the daily ingest job's work, or a backfill's."""
-    from pipelines.definitions import defs  # loads the dbt manifest: import only when running
+    # the ingest half alone: the whole code location would import dbt for nothing
+    from pipelines.ingest_definitions import (
+        INGEST_GROUP,
+        ingest_assets_and_checks,
+        ingest_resources,
+    )
 
     os.environ["COCKPIT_DATA_DIR"] = str(paths.root)
     instance = instance or prepare_instance(paths)
     recover_interrupted_runs(instance)
     ingest = dg.materialize(
-        materialisable(defs),
-        selection=dg.AssetSelection.groups("ingest"),
-        resources=defs.resources or {},
+        ingest_assets_and_checks(),
+        selection=dg.AssetSelection.groups(INGEST_GROUP),
+        resources=ingest_resources(),
         instance=instance,
         tags={
             RANGE_START_TAG: first_day.isoformat(),
