@@ -28,6 +28,12 @@ import duckdb
 
 from pipelines.dbt_project import load_manifest
 from pipelines.resources import Warehouse, table_exists
+from pipelines.snapshot_base import (
+    discard_prepared,
+    patched_in_a_row,
+    take_prepared,
+    will_patch,
+)
 from pipelines.transform import warehouse_models
 from sources.config import REPO_ROOT
 
@@ -52,10 +58,6 @@ LOOKUP_INDEXES: tuple[tuple[str, str, str], ...] = (
 
 
 WRITTEN_AT = "_written_at"  # the writing run's time on the incremental marts' rows
-# A snapshot copied from the served one keeps that file's free blocks and the patched
-# tables' deleted rows; after this many patched publishes in a row the next one starts
-# from an empty file again, so the file never drifts far from its data's size.
-PATCHED_IN_A_ROW = 6
 
 Table = tuple[str, str]  # schema, name
 
@@ -138,11 +140,13 @@ def publish_snapshot(build_db: Path, cockpit_db: Path) -> PublishSummary:
     with duckdb.connect(str(build_db), read_only=True) as build:
         failures = blocking_failures(build)
     if failures:
+        discard_prepared(cockpit_db)
         raise PublishBlocked(f"blocking checks failed: {failures}")
-    patched_before = _patched_in_a_row(cockpit_db)
-    patch = patched_before is not None and patched_before < PATCHED_IN_A_ROW
+    patched_before = patched_in_a_row(cockpit_db)
+    patch = will_patch(patched_before)
     try:
-        if patch:
+        # the copy the dbt step started, else one made now (pipelines/snapshot_base.py)
+        if patch and not take_prepared(cockpit_db, staging_path):
             shutil.copyfile(cockpit_db, staging_path)
         with duckdb.connect(str(staging_path)) as con:
             con.execute("attach ? as build (read_only)", [str(build_db)])
@@ -155,19 +159,6 @@ def publish_snapshot(build_db: Path, cockpit_db: Path) -> PublishSummary:
     finally:
         staging_path.unlink(missing_ok=True)
     return PublishSummary(cockpit_db, tables, data_as_of, published_at)
-
-
-def _patched_in_a_row(cockpit_db: Path) -> int | None:
-    """How many publishes in a row patched the served snapshot; None when there is none
-    to start from (or it is unreadable, or from before patching: copied whole)."""
-    if not cockpit_db.exists():
-        return None
-    try:
-        with duckdb.connect(str(cockpit_db), read_only=True) as con:
-            row = con.execute("select patched_in_a_row from meta.build_info").fetchone()
-    except duckdb.Error:
-        return None
-    return int(row[0]) if row and row[0] is not None else None
 
 
 def _copy_tables(

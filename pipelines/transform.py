@@ -15,6 +15,7 @@ from pipelines.code_tests import UNIT_TESTS, code_fingerprint, record_fingerprin
 from pipelines.dbt_cli import WarehouseDbtCli, keep_partial_parse, prune_runs, run_target
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest, load_manifest
 from pipelines.resources import Warehouse
+from pipelines.snapshot_base import discard_prepared, prepare_in_background
 from pipelines.stale_tables import drop_stale_tables
 from pipelines.tested_rows import record_tested_rows
 from pipelines.transform_config import WarehouseRunConfig, dbt_build_args
@@ -81,9 +82,14 @@ def warehouse_models(
             )
     target = run_target(warehouse.paths.warehouse, context.run_id)
     preload_in_background()  # the warehouse suite's library, while dbt works
+    prepare_in_background(warehouse.paths.cockpit_db)  # the next snapshot's base, likewise
     exclude = [*skip, UNIT_TESTS] if skip else []
     invocation = dbt.cli(dbt_build_args(config, exclude), context=context, target_path=target)
-    yield from invocation.stream()
+    try:
+        yield from invocation.stream()
+    except BaseException:
+        discard_prepared(warehouse.paths.cockpit_db)  # no publish follows a failed dbt step
+        raise
     keep_partial_parse(warehouse.paths.warehouse, target)
     prune_runs(warehouse.paths.warehouse)
     # reached only when dbt succeeded (a failing test raises at the end of the stream); a

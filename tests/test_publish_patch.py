@@ -5,7 +5,8 @@ time of the run that wrote them (``_written_at``), and only rows of runs the ser
 has not seen are copied, replacing their keys' rows. A table dbt rebuilt whole gets the rows
 that differ (by row hash). Whatever path a table takes, the
 snapshot must equal the build; after ``PATCHED_IN_A_ROW`` patches it starts from an empty
-file again.
+file again. The copy of the served snapshot may be made beforehand, while dbt runs
+(``pipelines.snapshot_base``): taken when it still matches the served file, else dropped.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import publish
-from pipelines.publish import PATCHED_IN_A_ROW, publish_snapshot
+from pipelines import publish, snapshot_base
+from pipelines.publish import publish_snapshot
+from pipelines.snapshot_base import PATCHED_IN_A_ROW, prepare_in_background, prepared_path
 from tests.tiny_build import build_database
 
 FACT = ("marts", "fct_case_events")
@@ -200,3 +202,66 @@ def test_tables_rebuilt_whole_are_patched_by_the_rows_that_differ(
     assert ("marts.fct_warnings", False) in calls
     assert summary.tables["marts.fct_warnings"] == 101
     assert _table_differences(served, build, "marts.fct_warnings") == 0
+
+
+@pytest.fixture
+def copies(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The snapshots publish copies itself (not the copy prepared in the background)."""
+    made: list[Path] = []
+    copyfile = publish.shutil.copyfile
+
+    def spy(source, destination):  # noqa: ANN001, ANN202
+        if Path(destination) != prepared_path(Path(source)):
+            made.append(Path(source))
+        return copyfile(source, destination)
+
+    monkeypatch.setattr(publish.shutil, "copyfile", spy)
+    return made
+
+
+def test_a_copy_prepared_while_dbt_runs_is_patched_and_equals_the_build(
+    tmp_path: Path, spied: list[tuple[str, bool]], copies: list[Path]
+) -> None:
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    _build(build)
+    publish_snapshot(build, served)
+    assert prepare_in_background(served)  # the dbt step's start
+    _daily_run(build, "2022-07-01 02:00")
+    publish_snapshot(build, served)
+    assert copies == [], "the prepared copy was taken, not a new one made"
+    assert spied == [("marts.fct_case_events", True)]
+    assert _differences(served, build) == 0 and _patched_in_a_row(served) == 1
+    assert not prepared_path(served).exists()
+
+
+def test_a_prepared_copy_of_a_snapshot_since_replaced_is_dropped(
+    tmp_path: Path, spied: list[tuple[str, bool]], copies: list[Path]
+) -> None:
+    """Another publish replaced the served file after the copy began: the copy is of an
+    older snapshot, so publish copies the served one itself."""
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    _build(build)
+    publish_snapshot(build, served)
+    assert prepare_in_background(served)
+    _daily_run(build, "2022-07-01 02:00")
+    snapshot_base._COPIES[served].thread.join()
+    with duckdb.connect(str(served)) as con:  # the served file changes under the copy
+        con.execute("create table meta.touched as select 1 as i")
+    _daily_run(build, "2022-07-02 02:00")
+    publish_snapshot(build, served)
+    assert copies == [served]
+    assert _differences(served, build) == 0
+    assert not prepared_path(served).exists()
+
+
+def test_no_copy_is_prepared_when_the_next_publish_starts_from_an_empty_file(
+    tmp_path: Path, spied: list[tuple[str, bool]]
+) -> None:
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    assert not prepare_in_background(served)  # nothing served yet
+    _build(build)
+    publish_snapshot(build, served)
+    with duckdb.connect(str(served)) as con:
+        con.execute("update meta.build_info set patched_in_a_row = ?", [PATCHED_IN_A_ROW])
+    assert not prepare_in_background(served)
+    assert not prepared_path(served).exists()
