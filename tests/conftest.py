@@ -8,6 +8,7 @@ restored afterwards, so tests that need them set their own.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,3 +58,12 @@ def published_data_dir(built_demo: BuiltScenario) -> Path:
     """A data directory whose cockpit.duckdb was published by the real pipeline."""
     assert built_demo.ingest_success and built_demo.transform_success, "demo build failed"
     return built_demo.paths.root
+
+
+@pytest.fixture
+def demo_build_copy(published_data_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the built demo's build database in the test's directory, to change freely
+    (dbt runs, planted rows) without touching the session's build."""
+    copy = tmp_path / "build.duckdb"
+    shutil.copy2(published_data_dir / "warehouse" / "build.duckdb", copy)
+    return copy

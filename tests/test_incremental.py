@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -88,14 +87,10 @@ def held_rows(con: duckdb.DuckDBPyConnection, staging_model: str) -> int:
     return con.execute(f"select count(*) from held.{table}").fetchall()[0][0]
 
 
-def land_back_day_by_day(
-    published_data_dir: Path, tmp_path: Path, landing_order: list[int]
-) -> None:
+def land_back_day_by_day(build_db: Path, tmp_path: Path, landing_order: list[int]) -> None:
     """Hold back the days ``landing_order`` names (days before the last landed day), rebuild
     without them, then land them back in that order with a daily run after each, and
-    compare with the full build."""
-    build_db = tmp_path / "build.duckdb"
-    shutil.copy(published_data_dir / "warehouse" / "build.duckdb", build_db)
+    compare with the full build (``build_db``: a copy of it)."""
     with duckdb.connect(str(build_db)) as con:
         last_day = con.execute(
             "select max(_partition_date) from raw.enforcement_case_events"
@@ -157,28 +152,27 @@ def land_back_day_by_day(
 
 
 def test_daily_incremental_runs_equal_the_full_build(
-    published_data_dir: Path, tmp_path: Path
+    demo_build_copy: Path, tmp_path: Path
 ) -> None:
-    land_back_day_by_day(published_data_dir, tmp_path, landing_order=[1, 0])
+    land_back_day_by_day(demo_build_copy, tmp_path, landing_order=[1, 0])
 
 
 def test_a_late_day_ingested_after_a_later_one_is_not_missed(
-    published_data_dir: Path, tmp_path: Path
+    demo_build_copy: Path, tmp_path: Path
 ) -> None:
     """A backfill: the last day lands, then a week-old day the daily runs had skipped. The
     facts had gone past its landing day; its new records must reach them all the same."""
-    land_back_day_by_day(published_data_dir, tmp_path, landing_order=[0, 7])
+    land_back_day_by_day(demo_build_copy, tmp_path, landing_order=[0, 7])
 
 
 def test_a_late_closure_removes_the_entitys_later_months(
-    published_data_dir: Path, tmp_path: Path
+    demo_build_copy: Path, tmp_path: Path
 ) -> None:
     """An entity's closure that lands late (dated last month, landed today) takes it off the
     register from that month: the incremental run rewrites last month's row and drops this
     month's, exactly as a full refresh does (the rows that no longer qualify are written,
     then removed by the model's post-hook)."""
-    build_db = tmp_path / "build.duckdb"
-    shutil.copy(published_data_dir / "warehouse" / "build.duckdb", build_db)
+    build_db = demo_build_copy
     with duckdb.connect(str(build_db)) as con:
         latest, last_day = con.execute(
             "select max(month_start), max(landed_date) from marts.fct_entity_months"

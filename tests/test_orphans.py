@@ -10,7 +10,6 @@ orphan and fails one that nothing explains.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,10 +36,9 @@ def dbt_test(
 
 
 def test_an_orphan_claim_fails_unless_its_application_was_quarantined(
-    published_data_dir: Path, tmp_path: Path
+    demo_build_copy: Path, tmp_path: Path
 ) -> None:
-    build_db = tmp_path / "build.duckdb"
-    shutil.copy2(published_data_dir / "warehouse" / "build.duckdb", build_db)
+    build_db = demo_build_copy
     with duckdb.connect(str(build_db)) as con:
         application_id = con.execute(
             "select min(application_id) from marts.fct_supervision_claims"

@@ -9,7 +9,6 @@ of their keys (dbt_project/macros/tested_rows.sql).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -37,10 +36,9 @@ def test_the_ledger_records_each_incremental_marts_newest_row(tmp_path: Path) ->
 
 
 def test_rows_written_after_the_last_passing_run_are_tested_against_every_row(
-    published_data_dir: Path, tmp_path: Path
+    demo_build_copy: Path, tmp_path: Path
 ) -> None:
-    build_db = tmp_path / "build.duckdb"
-    shutil.copy(published_data_dir / "warehouse" / "build.duckdb", build_db)
+    build_db = demo_build_copy
     with duckdb.connect(str(build_db)) as con:
         newest = con.execute("select max(_written_at) from marts.fct_case_events").fetchall()[0][0]
         # the pipeline's build passed its tests and recorded the mart as tested throughout
