@@ -12,6 +12,7 @@ import threading
 import warnings
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,36 +226,46 @@ def ingest_table(
 
     A long range is read, validated and written slice by slice (``day_slices``), so memory
     is bounded by a slice, not by the backfill: each slice replaces its own days, as a
-    one-slice run would. The suite outcomes of all slices are recorded together, with one
+    one-slice run would. A slice's validation (Great Expectations on pandas: one core,
+    holding the interpreter) runs on a second thread while the slice is written and the
+    next one read (DuckDB and polars: native, both cores), so a backfill's slices overlap;
+    one validation at a time, and the next slice is written only once the previous one's
+    validation returned. The suite outcomes of all slices are recorded together, with one
     timestamp, so ``publish`` sees a blocking failure in any slice."""
     totals = LoadTotals()
     outcomes: list[ExpectationOutcome] = []
     slices = day_slices(warehouse.landing, contract, start, end)
-    for index, (first, last) in enumerate(slices):
-        if index + 1 < len(slices):
-            prefetch(warehouse.landing, contract, *slices[index + 1])
-        load = read_range(
-            warehouse.landing, contract, first, last, progress=log.info if log else None
-        )
-        # One connection a slice; a one-day run (the daily ingest) keeps one for all its
-        # tables (pipelines.resources). A connection held across the slices of a backfill
-        # would keep its buffers through it.
-        with warehouse.connect(keep=start == end) as con:
-            usual = usual_daily_rows(con, contract.table_name, first, last)
-            outcomes.extend(_validate(contract, load, run_id, usual).outcomes)
-            write_range(con, contract, load, first, last, run_id)
-            totals.add(load)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate") as validator:
+        validating: Future[SuiteOutcome] | None = None
+        for index, (first, last) in enumerate(slices):
+            if index + 1 < len(slices):
+                prefetch(warehouse.landing, contract, *slices[index + 1])
+            load = read_range(
+                warehouse.landing, contract, first, last, progress=log.info if log else None
+            )
+            # One connection a slice; a one-day run (the daily ingest) keeps one for all its
+            # tables (pipelines.resources). A connection held across the slices of a
+            # backfill would keep its buffers through it.
+            with warehouse.connect(keep=start == end) as con:
+                usual = usual_daily_rows(con, contract.table_name, first, last)
+                if validating is not None:
+                    outcomes.extend(validating.result().outcomes)
+                validating = validator.submit(_validate, contract, load, run_id, usual)
+                write_range(con, contract, load, first, last, run_id)
+                totals.add(load)
             del load
-            if index + 1 == len(slices):
-                outcome = SuiteOutcome(contract.table_name, outcomes)
-                record_outcome(
-                    con,
-                    outcome,
-                    asset_key=raw_asset_key(contract).to_user_string(),
-                    run_id=run_id,
-                    partition_start=start,
-                    partition_end=end,
-                )
+        if validating is not None:
+            outcomes.extend(validating.result().outcomes)
+    outcome = SuiteOutcome(contract.table_name, outcomes)
+    with warehouse.connect(keep=start == end) as con:
+        record_outcome(
+            con,
+            outcome,
+            asset_key=raw_asset_key(contract).to_user_string(),
+            run_id=run_id,
+            partition_start=start,
+            partition_end=end,
+        )
     return totals, outcome
 
 

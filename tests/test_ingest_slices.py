@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -122,3 +124,45 @@ def test_each_next_slice_is_read_ahead(
     ingest_table(_contract(), _warehouse(tmp_path, landing), START, END, "run-a")
     days = list(days_between(START, END))
     assert asked == [(day, day) for day in days[1:]]
+
+
+def test_a_slice_is_validated_on_its_own_thread_while_it_is_written(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation (one core) overlaps the slice's write and the next slice's read; the next
+    slice is written only after the previous one's validation returned."""
+    events: list[tuple[str, dt.date, str]] = []
+    validate, write = ingest._validate, ingest.write_range
+
+    def slow_validate(contract, load, run_id, usual):  # noqa: ANN001, ANN202
+        first = min(load.loaded["_partition_date"])
+        events.append(("validate starts", first, threading.current_thread().name))
+        time.sleep(0.3)  # long enough that the write would finish inside it
+        outcome = validate(contract, load, run_id, usual)
+        events.append(("validate ends", first, threading.current_thread().name))
+        return outcome
+
+    def spied_write(con, contract, load, first, last, run_id):  # noqa: ANN001, ANN202
+        events.append(("write starts", first, threading.current_thread().name))
+        write(con, contract, load, first, last, run_id)
+        events.append(("write ends", first, threading.current_thread().name))
+
+    monkeypatch.setattr(ingest, "_validate", slow_validate)
+    monkeypatch.setattr(ingest, "write_range", spied_write)
+    monkeypatch.setattr(ingest, "day_slices", lambda *a, **k: day_slices(*a[:4], max_bytes=1))
+    warehouse = _warehouse(tmp_path / "sliced", landing)
+    end = START + dt.timedelta(days=2)
+    totals, _ = ingest_table(_contract(), warehouse, START, end, "run-a")
+    assert totals.slices == 3
+    order = [(what, day) for what, day, _ in events]
+    assert {thread for what, _, thread in events if what.startswith("validate")} != {
+        threading.main_thread().name
+    }
+    assert all(thread.startswith("validate") for what, _, thread in events
+               if what.startswith("validate"))
+    for day in days_between(START, end):
+        # the slice's write runs while it is validated
+        assert order.index(("write ends", day)) < order.index(("validate ends", day)), day
+        following = day + dt.timedelta(days=1)
+        if following <= end:  # and the next slice waits for that validation
+            assert order.index(("validate ends", day)) < order.index(("write starts", following))
