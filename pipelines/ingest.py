@@ -253,19 +253,18 @@ def ingest_table(
                 validating = validator.submit(_validate, contract, load, run_id, usual)
                 write_range(con, contract, load, first, last, run_id)
                 totals.add(load)
+                if index + 1 == len(slices):
+                    outcomes.extend(validating.result().outcomes)
+                    outcome = SuiteOutcome(contract.table_name, outcomes)
+                    record_outcome(
+                        con,
+                        outcome,
+                        asset_key=raw_asset_key(contract).to_user_string(),
+                        run_id=run_id,
+                        partition_start=start,
+                        partition_end=end,
+                    )
             del load
-        if validating is not None:
-            outcomes.extend(validating.result().outcomes)
-    outcome = SuiteOutcome(contract.table_name, outcomes)
-    with warehouse.connect(keep=start == end) as con:
-        record_outcome(
-            con,
-            outcome,
-            asset_key=raw_asset_key(contract).to_user_string(),
-            run_id=run_id,
-            partition_start=start,
-            partition_end=end,
-        )
     return totals, outcome
 
 
