@@ -6,11 +6,13 @@ and name (``marts/fct_cases``), so the asset graph reads like the warehouse.
 
 import os
 from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines.cockpits import SNAPSHOT_KEY
 from pipelines.code_tests import UNIT_TESTS, code_fingerprint, record_fingerprint, tests_to_skip
 from pipelines.dbt_cli import WarehouseDbtCli, keep_partial_parse, prune_runs, run_target
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest, load_manifest
@@ -34,6 +36,13 @@ class WarehouseTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             return None
         return f"warehouse_{dbt_resource_props['schema']}"
+
+
+def run_publishes(selection: AbstractSet[dg.AssetKey] | None) -> bool:
+    """Whether a run with this asset selection (None: its whole job) publishes the snapshot.
+    Only then is the snapshot's base copied while dbt runs: a run of some models from the UI
+    would otherwise leave a 1.5 GB copy behind that no publish takes."""
+    return selection is None or SNAPSHOT_KEY in selection
 
 
 def dbt_resource() -> DbtCliResource:
@@ -82,7 +91,8 @@ def warehouse_models(
             )
     target = run_target(warehouse.paths.warehouse, context.run_id)
     preload_in_background()  # the warehouse suite's library, while dbt works
-    prepare_in_background(warehouse.paths.cockpit_db)  # the next snapshot's base, likewise
+    if run_publishes(context.run.asset_selection):
+        prepare_in_background(warehouse.paths.cockpit_db)  # the next snapshot's base, likewise
     exclude = [*skip, UNIT_TESTS] if skip else []
     invocation = dbt.cli(dbt_build_args(config, exclude), context=context, target_path=target)
     try:

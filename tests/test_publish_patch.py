@@ -265,3 +265,19 @@ def test_no_copy_is_prepared_when_the_next_publish_starts_from_an_empty_file(
         con.execute("update meta.build_info set patched_in_a_row = ?", [PATCHED_IN_A_ROW])
     assert not prepare_in_background(served)
     assert not prepared_path(served).exists()
+
+
+def test_the_copy_is_prepared_only_for_runs_that_publish() -> None:
+    """A run of some models (rematerialised from the UI) has no publish to take the copy;
+    the daily transform job and ``python -m pipelines transform`` do."""
+    from pipelines.definitions import defs
+    from pipelines.schedules import transform_and_publish_job
+    from pipelines.transform import run_publishes, warehouse_models
+
+    graph = defs.resolve_asset_graph()
+    job_keys = transform_and_publish_job.selection.resolve(graph)
+    models_only = frozenset(warehouse_models.keys)
+    assert run_publishes(None)  # a whole job's run
+    assert run_publishes(frozenset(job_keys))
+    assert not run_publishes(models_only)
+    assert not run_publishes(frozenset({next(iter(models_only))}))
