@@ -8,8 +8,13 @@ operator or the benchmark can run or time one day's refresh step by step.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
+import logging
+import os
 import sys
+import threading
+from typing import NoReturn
 
 from sources.config import DataPaths, data_paths
 
@@ -67,5 +72,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result.success else 1
 
 
+def exit_without_teardown(code: int) -> NoReturn:
+    """End the process once its work is done and recorded, without the interpreter's
+    teardown. Freeing every module and object of Dagster, dbt's manifest and Great
+    Expectations took 1-1.7 s of each daily command (py-spy, full scale), work nothing
+    needs: as at a normal exit, threads still working (a snapshot copy nobody took) are
+    waited for and the exit handlers run; logs and output are flushed; every DuckDB and
+    Dagster storage connection was already closed or committed by the run."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_teardown(main())
