@@ -247,20 +247,27 @@ def _patch_rows(con: duckdb.DuckDBPyConnection, snapshot: str, schema: str, tabl
         return False
     name, source = f'"{schema}"."{table}"', f'build."{schema}"."{table}"'
     con.execute("begin transaction")
-    try:
+    try:  # each side's rows hashed once (the rows' hashes, by row id)
+        con.execute(f"create temp table served_rows as select rowid as row_id, "
+                    f"hash(served) as row_hash from {name} as served")
+        con.execute(f"create temp table built_rows as select rowid as row_id, "
+                    f"hash(built) as row_hash from {source} as built")
         con.execute(
-            f"create temp table fresh as select * from {source} as built "
-            f"where hash(built) not in (select hash(served) from {name} as served)"
+            f"create temp table fresh as select * from {source} where rowid in (select row_id "
+            "from built_rows where row_hash not in (select row_hash from served_rows))"
         )
         con.execute(
-            f"delete from {name} where rowid in (select rowid from {name} as served "
-            f"where hash(served) not in (select hash(built) from {source} as built))"
+            f"delete from {name} where rowid in (select row_id from served_rows "
+            "where row_hash not in (select row_hash from built_rows))"
         )
         con.execute(f"insert into {name} select * from fresh")
+        # the patched table itself, hashed anew, against the build's rows
+        same = (con.execute(f"select count(*), bit_xor(hash(rows)) from {name} as rows")
+                .fetchall()
+                == con.execute("select count(*), bit_xor(row_hash) from built_rows").fetchall())
         con.execute("drop table fresh")
-        fingerprint = "select count(*), bit_xor(hash(rows)) from {} as rows"
-        same = (con.execute(fingerprint.format(name)).fetchall()
-                == con.execute(fingerprint.format(source)).fetchall())
+        con.execute("drop table served_rows")
+        con.execute("drop table built_rows")
     except duckdb.Error:
         same = False
     con.execute("commit" if same else "rollback")
