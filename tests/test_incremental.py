@@ -220,3 +220,24 @@ def test_a_late_closure_removes_the_entitys_later_months(
             con, "incremental.fct_entity_months", "marts.fct_entity_months",
             exclude=RUN_TIME_COLUMNS,
         ) == 0
+
+
+def test_the_facts_cut_off_by_the_ingest_log_name_it_as_a_parent() -> None:
+    """The cutoff reads ``meta.ingest_files`` only in the incremental branch, which dbt does
+    not render when it parses; each fact declares the source (``-- depends_on``), so dbt's
+    lineage and Dagster's asset graph show the edge."""
+    from pipelines.dbt_project import load_manifest
+
+    # by the SQL as written: dbt records only the macros a parse renders, not those of the
+    # incremental branch
+    cutoff_macros = ("landed_cutoff(", "where_landed_since_last_run(")
+    users = {
+        node["name"]: node["depends_on"]["nodes"]
+        for node in load_manifest()["nodes"].values()
+        if node["resource_type"] == "model"
+        and any(macro in node["raw_code"] for macro in cutoff_macros)
+    }
+    assert sorted(users) == sorted(INCREMENTAL_FACTS)
+    missing = [name for name, parents in users.items()
+               if "source.enforcement_cockpit.meta.ingest_files" not in parents]
+    assert missing == []

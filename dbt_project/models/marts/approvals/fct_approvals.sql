@@ -3,6 +3,8 @@
 
     Incremental by landing day (macros/incremental.sql): 0.7M rows at full scale, of which a
     day changes a few thousand. -#}
+-- the incremental cutoff reads the ingest log (macros/incremental.sql)
+-- depends_on: {{ source('meta', 'ingest_files') }}
 {{ config(materialized='incremental', unique_key='application_id',
           incremental_strategy='delete+insert', on_schema_change='fail') }}
 

@@ -1,5 +1,7 @@
 {#- 12345 工单事实: one row per hotline ticket in its latest state, with its deadlines met or
     missed, the hours it took to close and the "1+5" domain of the department handling it. -#}
+-- the incremental cutoff reads the ingest log (macros/incremental.sql)
+-- depends_on: {{ source('meta', 'ingest_files') }}
 {{ config(materialized='incremental', unique_key='ticket_no',
           incremental_strategy='delete+insert', on_schema_change='fail') }}
 

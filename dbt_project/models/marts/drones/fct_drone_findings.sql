@@ -1,6 +1,8 @@
 {#- 无人机识别事件事实: one row per AI finding of a drone sortie in its latest state, with its
     lifecycle (识别 → 研判 → 推送 → 签收 → 处置 → 复飞核验 → 闭环), its map position and the
     "1+5" domain of the department it was routed to. -#}
+-- the incremental cutoff reads the ingest log (macros/incremental.sql)
+-- depends_on: {{ source('meta', 'ingest_files') }}
 {{ config(materialized='incremental', unique_key='finding_id',
           incremental_strategy='delete+insert', on_schema_change='fail') }}
 

@@ -2,6 +2,8 @@
     Incremental by landing day. A case touched since the last run (an event of it landed, or
     its case row did: a re-sent defective row) has all its events re-derived, so
     `is_first_at_stage` is computed over the case's whole history, never over part of it. -#}
+-- the incremental cutoff reads the ingest log (macros/incremental.sql)
+-- depends_on: {{ source('meta', 'ingest_files') }}
 {{ config(materialized='incremental', unique_key=['case_no', 'seq'],
           incremental_strategy='delete+insert', on_schema_change='fail') }}
 

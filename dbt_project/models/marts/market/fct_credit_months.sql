@@ -12,6 +12,8 @@
     landed day), and every month of an entity whose register row landed anew (its county
     and town are the register's latest). `landed_date` is the newest landing day of what a
     row was derived from; the last one in the fact is the cutoff of the next run. -#}
+-- the incremental cutoff reads the ingest log (macros/incremental.sql)
+-- depends_on: {{ source('meta', 'ingest_files') }}
 {{ config(materialized='incremental', unique_key=['entity_uscc', 'month_start'],
           incremental_strategy='delete+insert', on_schema_change='fail') }}
 

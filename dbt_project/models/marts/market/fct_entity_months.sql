@@ -9,6 +9,8 @@
     one month more for the previous month's state. Rows of that range that no longer qualify
     are written too, so they replace what an earlier run wrote, and the post-hook removes
     them. `landed_date` (the entity row's landing day) gives the next run's cutoff. -#}
+-- the incremental cutoff reads the ingest log (macros/incremental.sql)
+-- depends_on: {{ source('meta', 'ingest_files') }}
 {{ config(
     materialized='incremental', unique_key=['entity_uscc', 'month_start'],
     incremental_strategy='delete+insert', on_schema_change='fail',
