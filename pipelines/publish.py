@@ -26,6 +26,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.cockpits import SNAPSHOT_KEY
 from pipelines.dbt_project import load_manifest
 from pipelines.resources import Warehouse, table_exists
 from pipelines.snapshot_base import (
@@ -325,7 +326,7 @@ def _write_build_info(
 
 
 @dg.asset(
-    key=dg.AssetKey(["published", "cockpit_snapshot"]),
+    key=SNAPSHOT_KEY,
     # every dbt model whose schema is published: adding a mart adds it to the snapshot
     deps=[key for key in warehouse_models.keys if key.path[0] in PUBLISHED_SCHEMAS],
     group_name="publish",
