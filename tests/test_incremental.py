@@ -32,6 +32,8 @@ INCREMENTAL_STAGING = (
     "stg_complaints__tickets", "stg_drones__findings", "stg_drones__track_points",
     "stg_enforcement__case_events", "stg_enforcement__cases", "stg_grid__events",
     "stg_inspection__checklist_lines", "stg_market__credit_ratings", "stg_warnings__sensors",
+    "stg_inspection__tasks", "stg_market__entities", "stg_enforcement__clues",
+    "stg_approvals__supervision_claims", "stg_warnings__alerts",
 )
 MODELS = {**dict.fromkeys(INCREMENTAL_FACTS, "marts"),
           **dict.fromkeys(INCREMENTAL_STAGING, "staging")}

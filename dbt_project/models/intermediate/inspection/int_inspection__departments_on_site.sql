@@ -3,7 +3,7 @@
     which departments came to an entity on which day. -#}
 with
 
-tasks as (
+tasks as not materialized (
     select * from {{ ref('stg_inspection__tasks') }}
 ),
 

@@ -3,7 +3,7 @@
     inspection, 综合查一次) count as one day: that is the burden the reform set out to cut. -#}
 with
 
-tasks as (
+tasks as not materialized (
     select * from {{ ref('stg_inspection__tasks') }}
 ),
 

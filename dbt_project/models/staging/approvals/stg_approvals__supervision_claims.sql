@@ -1,6 +1,9 @@
+{{ config(materialized='incremental', unique_key=['claim_id'],
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
-source as (
+source as not materialized (
     select * from {{ source('approvals', 'supervision_claims') }}
 ),
 
@@ -23,7 +26,8 @@ final as (
         first_inspection_due,
         status,
         updated_at,
-        _partition_date as landed_date
+        _partition_date as landed_date,
+        {{ batch_loaded_at('source') }} as _batch_loaded_at
     from latest
 )
 

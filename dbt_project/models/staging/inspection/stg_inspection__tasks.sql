@@ -1,6 +1,9 @@
+{{ config(materialized='incremental', unique_key=['task_id'],
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
-source as (
+source as not materialized (
     select * from {{ source('inspection', 'tasks') }}
 ),
 
@@ -31,7 +34,8 @@ final as (
         latitude,
         longitude,
         updated_at,
-        _partition_date as landed_date
+        _partition_date as landed_date,
+        {{ batch_loaded_at('source') }} as _batch_loaded_at
     from latest
 )
 

@@ -1,6 +1,9 @@
+{{ config(materialized='incremental', unique_key=['uscc'],
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
-source as (
+source as not materialized (
     select * from {{ source('market', 'entities') }}
 ),
 
@@ -27,7 +30,8 @@ final as (
         status_date,
         is_key_supervision,
         updated_at,
-        _partition_date as landed_date
+        _partition_date as landed_date,
+        {{ batch_loaded_at('source') }} as _batch_loaded_at
     from latest
 )
 

@@ -1,6 +1,9 @@
+{{ config(materialized='incremental', unique_key=['warning_id'],
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 with
 
-source as (
+source as not materialized (
     select * from {{ source('warnings', 'alerts') }}
 ),
 
@@ -29,7 +32,8 @@ final as (
         closed_at,
         status,
         updated_at,
-        _partition_date as landed_date
+        _partition_date as landed_date,
+        {{ batch_loaded_at('source') }} as _batch_loaded_at
     from latest
 )
 
