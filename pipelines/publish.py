@@ -242,8 +242,12 @@ def _patch_rows(con: duckdb.DuckDBPyConnection, snapshot: str, schema: str, tabl
     """For a table dbt rebuilt whole: delete the snapshot's rows the build no longer has and
     insert the build's rows the snapshot lacks, rows told apart by their hash. A day changes
     ~1 % of such a table's rows, and hashing both copies costs about half of copying one.
-    True only when the patched table then holds the build's rows exactly (its count and the
-    combined hash of its rows); else the table is untouched and copied whole."""
+    True only when the patched table then holds the build's rows exactly; else the table is
+    untouched and copied whole. The rows it then holds are the served rows it kept and the
+    build's rows it took, whose hashes are already known: their count, sum and xor must be
+    the build's (a row repeated a different number of times on the two sides changes the
+    count or the sum), and the table's own count must be that count. Hashing the patched
+    table once more for the same answer was a third of the patch's time (full scale)."""
     if _columns(con, snapshot, schema, table) != _columns(con, "build", schema, table):
         return False
     name, source = f'"{schema}"."{table}"', f'build."{schema}"."{table}"'
@@ -253,26 +257,35 @@ def _patch_rows(con: duckdb.DuckDBPyConnection, snapshot: str, schema: str, tabl
                     f"hash(served) as row_hash from {name} as served")
         con.execute(f"create temp table built_rows as select rowid as row_id, "
                     f"hash(built) as row_hash from {source} as built")
-        con.execute(
-            f"create temp table fresh as select * from {source} where rowid in (select row_id "
-            "from built_rows where row_hash not in (select row_hash from served_rows))"
-        )
-        con.execute(
-            f"delete from {name} where rowid in (select row_id from served_rows "
-            "where row_hash not in (select row_hash from built_rows))"
-        )
+        con.execute("create temp table fresh_rows as select * from built_rows "
+                    "where row_hash not in (select row_hash from served_rows)")
+        con.execute("create temp table stale_rows as select * from served_rows "
+                    "where row_hash not in (select row_hash from built_rows)")
+        con.execute(f"create temp table fresh as select * from {source} "
+                    "where rowid in (select row_id from fresh_rows)")
+        con.execute(f"delete from {name} where rowid in (select row_id from stale_rows)")
         con.execute(f"insert into {name} select * from fresh")
-        # the patched table itself, hashed anew, against the build's rows
-        same = (con.execute(f"select count(*), bit_xor(hash(rows)) from {name} as rows")
-                .fetchall()
-                == con.execute("select count(*), bit_xor(row_hash) from built_rows").fetchall())
-        con.execute("drop table fresh")
-        con.execute("drop table served_rows")
-        con.execute("drop table built_rows")
+        same = _holds_the_build_rows(con, name)
+        for temp in ("fresh", "fresh_rows", "stale_rows", "served_rows", "built_rows"):
+            con.execute(f"drop table {temp}")
     except duckdb.Error:
         same = False
     con.execute("commit" if same else "rollback")
     return same
+
+
+def _holds_the_build_rows(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the patched table holds the build's rows: the served rows kept (all but the
+    stale ones) and the fresh ones have the build's count, hash sum and hash xor, and the
+    table that many rows. Reads the temp tables ``_patch_rows`` made."""
+    summary = "count(*), sum(row_hash::hugeint), bit_xor(row_hash)"
+    kept_and_fresh = con.execute(
+        f"select {summary} from (select row_hash from served_rows where row_id not in "
+        "(select row_id from stale_rows) union all select row_hash from fresh_rows)"
+    ).fetchall()
+    built = con.execute(f"select {summary} from built_rows").fetchall()
+    held = con.execute(f"select count(*) from {name}").fetchall()
+    return kept_and_fresh == built and held[0][0] == built[0][0]
 
 
 def _replace_rows(
