@@ -1,8 +1,10 @@
-"""Command line of the pipeline: ``python -m pipelines build|ingest|transform``.
+"""Command line of the pipeline: ``python -m pipelines build|daily|ingest|transform``.
 
 ``build`` ingests and transforms; ``ingest`` and ``transform`` are its two halves, the two
 runs the daemon makes each night (the daily ingest job, then transform-and-publish), so an
-operator or the benchmark can run or time one day's refresh step by step.
+operator can run one day's refresh step by step. ``daily`` is that refresh in one command
+and one process (one start-up, not two): the last landed day, or the day given, ingested,
+then transformed and published. The benchmark times it.
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--data-dir", help="data directory (default: $COCKPIT_DATA_DIR)")
     ingest.add_argument("--first-day", type=dt.date.fromisoformat)
     ingest.add_argument("--last-day", type=dt.date.fromisoformat)
+    daily = commands.add_parser(
+        "daily", help="ingest one landed day (default: the last), then transform and publish"
+    )
+    daily.add_argument("--data-dir", help="data directory (default: $COCKPIT_DATA_DIR)")
+    daily.add_argument("--day", type=dt.date.fromisoformat)
     transform = commands.add_parser(
         "transform", help="dbt and publish over what is already ingested (after a model "
         "change or an interrupted build)"
@@ -54,11 +61,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from pipelines.build import run_build, run_transform
+    from pipelines.build import landed_range, run_build, run_transform
 
     paths = data_paths(args.data_dir)
     if args.command == "ingest":
         return 0 if run_ingest(paths, args.first_day, args.last_day) else 1
+    if args.command == "daily":
+        day = args.day or landed_range(paths)[1]
+        result = run_build(paths, day, day, raise_on_error=False)
+        print(
+            f"daily {day}: ingest {'ok' if result.ingest_success else 'FAILED'}, "
+            f"transform+publish {'ok' if result.transform_success else 'FAILED'}; "
+            f"snapshot {paths.cockpit_db}"
+        )
+        return 0 if result.success else 1
     if args.command == "transform":
         ok = run_transform(paths, raise_on_error=False, full_refresh=args.full_refresh)
         print(f"transform+publish {'ok' if ok else 'FAILED'}; snapshot {paths.cockpit_db}")

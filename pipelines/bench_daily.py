@@ -2,8 +2,8 @@
 
 The build stage runs with the last landed day held back (its day folders moved out of the
 landing zone, every system's); the day is then landed back and ONE daily run is timed with the
-commands an operator runs: ``python -m pipelines ingest`` (that day, every table) and
-``python -m pipelines transform`` (the incremental dbt build, then publish). Its published
+command an operator runs each day: ``python -m pipelines daily --day <day>`` (that day, every
+table, ingested, then the incremental dbt build and publish, in one process). Its published
 ``indicators.values`` must then equal what ``python -m pipelines transform --full-refresh``
 gives on the same warehouse. Ingest validates file by file, so the raw tables of a one-day
 ingest are those a from-scratch build would load; the full refresh then rebuilds every model
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.bench_stages import Stage, combined, run_stage
+from pipelines.bench_stages import Stage, run_stage
 from sources.config import DataPaths
 
-DAILY = "daily run (ingest one day → incremental dbt → publish)"
+DAILY = "daily run (`pipelines daily`: ingest one day → incremental dbt → publish)"
 REFERENCE = "reference: transform --full-refresh (same warehouse)"
 # What identifies a value: the category, its slice (geography and department) and the period.
 VALUE_KEY = (
@@ -139,7 +139,7 @@ def comparison_text(comparison: Comparison) -> str:
 @dataclass(frozen=True)
 class DailyResult:
     day: dt.date
-    stages: list[Stage]  # ingest, transform, their sum, then the reference full refresh
+    stages: list[Stage]  # the daily run, then the reference full refresh
     comparison: Comparison
 
     @property
@@ -151,9 +151,7 @@ def daily_run(paths: DataPaths, day: dt.date, python: str, env: dict[str, str]) 
     """Time one daily run of ``day`` (already landed back), then check it against a full
     refresh of the same warehouse; the data directory ends fully refreshed."""
     cli = [python, "-m", "pipelines"]
-    one_day = ["--first-day", day.isoformat(), "--last-day", day.isoformat()]
-    ingest = run_stage(f"daily: ingest {day} (every table)", [*cli, "ingest", *one_day], env)
-    transform = run_stage("daily: incremental dbt build + publish", [*cli, "transform"], env)
+    run = run_stage(DAILY, [*cli, "daily", "--day", day.isoformat()], env)
     saved = paths.warehouse / "bench-daily-snapshot.duckdb"
     shutil.copy2(paths.cockpit_db, saved)
     try:
@@ -161,8 +159,7 @@ def daily_run(paths: DataPaths, day: dt.date, python: str, env: dict[str, str]) 
         comparison = compare_values(saved, paths.cockpit_db)
     finally:
         saved.unlink(missing_ok=True)
-    total = combined(DAILY, [ingest, transform])
-    return DailyResult(day, [ingest, transform, total, reference], comparison)
+    return DailyResult(day, [run, reference], comparison)
 
 
 def daily_text(result: DailyResult, build: Stage | None) -> str:

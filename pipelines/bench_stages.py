@@ -39,16 +39,6 @@ def run_stage(name: str, command: list[str], env: dict[str, str]) -> Stage:
     return stage
 
 
-def combined(name: str, parts: Sequence[Stage]) -> Stage:
-    """Stages run one after the other as one: times add up, the peak is the largest peak."""
-    return Stage(
-        name,
-        sum(part.wall_s for part in parts),
-        sum(part.cpu_s for part in parts),
-        max((part.peak_rss_mib for part in parts), default=0.0),
-    )
-
-
 def stage_rows(stages: Sequence[Stage]) -> list[str]:
     """The stage table of the report, as markdown lines."""
     return [
