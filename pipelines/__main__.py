@@ -62,13 +62,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from pipelines.build import landed_range, run_build, run_transform
+    from pipelines.snapshot_base import discard_prepared, prepare_in_background
 
     paths = data_paths(args.data_dir)
     if args.command == "ingest":
         return 0 if run_ingest(paths, args.first_day, args.last_day) else 1
     if args.command == "daily":
         day = args.day or landed_range(paths)[1]
-        result = run_build(paths, day, day, raise_on_error=False)
+        # the next snapshot's base is copied while the ingest leaves a core idle
+        prepare_in_background(paths.cockpit_db)
+        try:
+            result = run_build(paths, day, day, raise_on_error=False)
+        except BaseException:
+            discard_prepared(paths.cockpit_db)
+            raise
         print(
             f"daily {day}: ingest {'ok' if result.ingest_success else 'FAILED'}, "
             f"transform+publish {'ok' if result.transform_success else 'FAILED'}; "

@@ -68,7 +68,11 @@ def prepared_path(cockpit_db: Path) -> Path:
 
 def prepare_in_background(cockpit_db: Path) -> bool:
     """Start copying the served snapshot for the next publish, if that publish will patch
-    one; True when a copy was started."""
+    one; True when a copy was started, or one of the file served now is already under way
+    in this process (``python -m pipelines daily`` starts it before its ingest, when one of
+    the machine's two cores is idle, rather than beside dbt, which keeps both busy)."""
+    if _copying(cockpit_db):
+        return True
     discard_prepared(cockpit_db)
     if not will_patch(patched_in_a_row(cockpit_db)):
         return False
@@ -85,6 +89,18 @@ def prepare_in_background(cockpit_db: Path) -> bool:
         _COPIES[cockpit_db] = copy
     copy.thread.start()
     return True
+
+
+def _copying(cockpit_db: Path) -> bool:
+    """Whether a copy of the file served now was started in this process and has not failed."""
+    with _LOCK:
+        copy = _COPIES.get(cockpit_db)
+    return (
+        copy is not None
+        and not copy.failed
+        and cockpit_db.exists()
+        and _identity(cockpit_db) == copy.source
+    )
 
 
 def take_prepared(cockpit_db: Path, destination: Path) -> bool:

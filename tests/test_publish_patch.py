@@ -248,6 +248,34 @@ def test_a_copy_prepared_while_dbt_runs_is_patched_and_equals_the_build(
     assert not prepared_path(served).exists()
 
 
+def test_a_copy_already_under_way_is_kept_and_taken(
+    tmp_path: Path, spied: list[tuple[str, bool]], copies: list[Path]
+) -> None:
+    """``pipelines daily`` starts the copy before its ingest; the dbt step then keeps it
+    rather than copying again, unless the served file changed in between."""
+    build, served = tmp_path / "build.duckdb", tmp_path / "cockpit.duckdb"
+    _build(build)
+    publish_snapshot(build, served)
+    assert prepare_in_background(served)  # before the ingest
+    early = snapshot_base._COPIES[served]
+    assert prepare_in_background(served)  # the dbt step's start
+    assert snapshot_base._COPIES[served] is early
+    _daily_run(build, "2022-07-01 02:00")
+    publish_snapshot(build, served)
+    assert copies == [] and _differences(served, build) == 0
+    assert not prepared_path(served).exists()
+
+    assert prepare_in_background(served)
+    early = snapshot_base._COPIES[served]
+    early.thread.join()
+    with duckdb.connect(str(served)) as con:  # the served file changes after the copy began
+        con.execute("create table meta.touched as select 1 as i")
+    assert prepare_in_background(served)
+    assert snapshot_base._COPIES[served] is not early
+    snapshot_base.discard_prepared(served)
+    assert not prepared_path(served).exists()
+
+
 def test_a_prepared_copy_of_a_snapshot_since_replaced_is_dropped(
     tmp_path: Path, spied: list[tuple[str, bool]], copies: list[Path]
 ) -> None:
