@@ -282,3 +282,20 @@ def test_bare_load_reads_every_export_as_one_table(tmp_path: Path) -> None:
     assert main([str(tmp_path / "missing")]) == 2
     (tmp_path / "nothing").mkdir()
     assert main([str(tmp_path / "nothing")]) == 1
+
+
+def test_a_stage_starts_from_a_settled_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What earlier stages wrote is flushed before a stage's clock starts, not inside it."""
+    from pipelines import bench_stages
+
+    calls: list[str] = []
+    monkeypatch.setattr(bench_stages.os, "sync", lambda: calls.append("sync"))
+    real_clock = bench_stages.time.perf_counter
+
+    def clock() -> float:
+        calls.append("clock")
+        return real_clock()
+
+    monkeypatch.setattr(bench_stages.time, "perf_counter", clock)
+    stage = bench_stages.run_stage("true", ["true"], dict(os.environ))
+    assert calls[:2] == ["sync", "clock"] and stage.wall_s >= 0
