@@ -91,16 +91,16 @@ def prepare_in_background(cockpit_db: Path) -> bool:
     return True
 
 
+def _of_served(copy: _Copy, cockpit_db: Path) -> bool:
+    """Whether the copy has not failed and is of the file served now (not one since replaced)."""
+    return not copy.failed and cockpit_db.exists() and _identity(cockpit_db) == copy.source
+
+
 def _copying(cockpit_db: Path) -> bool:
     """Whether a copy of the file served now was started in this process and has not failed."""
     with _LOCK:
         copy = _COPIES.get(cockpit_db)
-    return (
-        copy is not None
-        and not copy.failed
-        and cockpit_db.exists()
-        and _identity(cockpit_db) == copy.source
-    )
+    return copy is not None and _of_served(copy, cockpit_db)
 
 
 def take_prepared(cockpit_db: Path, destination: Path) -> bool:
@@ -112,10 +112,8 @@ def take_prepared(cockpit_db: Path, destination: Path) -> bool:
         return False
     copy.thread.join()
     usable = (
-        not copy.failed
+        _of_served(copy, cockpit_db)
         and copy.target.exists()
-        and cockpit_db.exists()
-        and _identity(cockpit_db) == copy.source
         and copy.target.stat().st_size == copy.source[1]
     )
     if usable:
