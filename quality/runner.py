@@ -115,34 +115,56 @@ def run_suite(
     configured), keyed by suite, ``run_name`` (e.g. the Dagster run id) and time.
     """
     import great_expectations as gx  # slow to import; only runs that validate pay for it
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     keep_in = Path(results_dir) if results_dir is not None else default_results_dir()
     run_id = _run_identifier(run_name)
-    context = gx.get_context(mode="ephemeral")
-    # No tqdm bar per expectation: a build validates ~30 batches and the bars drown its log.
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas("batches")
     outcomes: list[ExpectationOutcome] = []
-    for target, frame in frames.items():
-        target_specs = [spec for spec in specs if spec.target == target]
-        if not target_specs:
-            continue
-        # Expectations go in before the suite joins the context: added one by one to a stored
-        # suite, each re-serialised the whole suite (~40% of a suite's run, profiled).
-        expectations = [getattr(gx.expectations, s.expectation)(**s.kwargs) for s in target_specs]
-        suite = context.suites.add(
-            gx.ExpectationSuite(name=f"{suite_name}.{target}", expectations=expectations)
-        )
-        definition = source.add_dataframe_asset(target).add_batch_definition_whole_dataframe(target)
-        batch = definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, result_format=RESULT_FORMAT)
-        if keep_results and keep_in is not None:
-            store_result(keep_in, result, run_id)
-        # GX reports results in its own order; match them back to our specs by configuration.
-        for spec, res in zip(target_specs, _ordered(target_specs, result.results), strict=True):
-            outcomes.append(ExpectationOutcome(spec, bool(res.success), _observed(res.result)))
+    with _VALIDATING:
+        for target, frame in frames.items():
+            target_specs = [spec for spec in specs if spec.target == target]
+            if not target_specs:
+                continue
+            expectations = [
+                getattr(gx.expectations, s.expectation)(**s.kwargs) for s in target_specs
+            ]
+            # validated as it stands: joining the context would store a copy we never read
+            suite = gx.ExpectationSuite(name=f"{suite_name}.{target}", expectations=expectations)
+            batch = _batch_definition(target).get_batch(batch_parameters={"dataframe": frame})
+            result = batch.validate(suite, result_format=RESULT_FORMAT)
+            if keep_results and keep_in is not None:
+                store_result(keep_in, result, run_id)
+            # GX reports results in its own order; match them back to our specs by configuration.
+            ordered = _ordered(target_specs, result.results)
+            for spec, res in zip(target_specs, ordered, strict=True):
+                outcomes.append(ExpectationOutcome(spec, bool(res.success), _observed(res.result)))
     return SuiteOutcome(suite_name, outcomes)
+
+
+# One GX context per process, and one batch definition per target frame name, made on first
+# use: made anew for every suite, each datasource, asset and batch definition added
+# re-serialised the context's whole configuration to YAML (~40 ms of a table's ~190 ms suite,
+# measured). GX contexts are not thread-safe, so validations take turns; one at a time is what
+# the ingest runs anyway (its validator thread), and GX holds the interpreter while it works.
+_VALIDATING = threading.Lock()
+_SOURCE: list[Any] = []  # the process's pandas datasource, once made
+_DEFINITIONS: dict[str, Any] = {}
+
+
+def _batch_definition(target: str) -> Any:
+    """The process's batch definition of a target frame (call with ``_VALIDATING`` held)."""
+    if target not in _DEFINITIONS:
+        if not _SOURCE:
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            context = gx.get_context(mode="ephemeral")
+            # No tqdm bar per expectation: a build validates ~30 batches and the bars drown
+            # its log.
+            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            _SOURCE.append(context.data_sources.add_pandas("batches"))
+        asset = _SOURCE[0].add_dataframe_asset(target)
+        _DEFINITIONS[target] = asset.add_batch_definition_whole_dataframe(target)
+    return _DEFINITIONS[target]
 
 
 def _run_identifier(run_name: str | None) -> Any:
