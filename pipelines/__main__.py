@@ -27,7 +27,7 @@ def run_ingest(paths: DataPaths, first_day: dt.date | None, last_day: dt.date | 
 
     last_day = last_day or build.landed_range(paths)[1]
     first_day = first_day or last_day
-    ok = build.run_ingest(paths, first_day, last_day, raise_on_error=False)
+    ok = build.run_ingest(paths, first_day, last_day, raise_on_error=False, prevalidate=True)
     print(f"ingested {first_day} → {last_day}: {'ok' if ok else 'FAILED'}")
     return ok
 
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         # the next snapshot's base is copied while the ingest leaves a core idle
         prepare_in_background(paths.cockpit_db)
         try:
-            result = run_build(paths, day, day, raise_on_error=False)
+            result = run_build(paths, day, day, raise_on_error=False, prevalidate=True)
         except BaseException:
             discard_prepared(paths.cockpit_db)
             raise

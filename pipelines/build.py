@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from pipelines import prevalidation
 from pipelines.instance import write_instance_config
 from pipelines.loading import landed_days
 from pipelines.transform_config import WarehouseRunConfig
@@ -105,16 +106,17 @@ def run_build(
     last_day: dt.date | None = None,
     raise_on_error: bool = True,
     instance: dg.DagsterInstance | None = None,
+    prevalidate: bool = False,
 ) -> BuildResult:
     """Ingest the landed range (or the days given), then transform and publish.
 
     Runs are recorded in the data directory's Dagster instance unless another is given
-    (tests pass an in-memory one).
+    (tests pass an in-memory one). ``prevalidate``: see ``run_ingest``.
     """
     instance = instance or prepare_instance(paths)
     landed_first, landed_last = landed_range(paths)
     first_day, last_day = first_day or landed_first, last_day or landed_last
-    ingested = run_ingest(paths, first_day, last_day, raise_on_error, instance)
+    ingested = run_ingest(paths, first_day, last_day, raise_on_error, instance, prevalidate)
     transform = run_transform(paths, raise_on_error=raise_on_error, instance=instance)
     return BuildResult(first_day, last_day, ingested, transform)
 
@@ -125,9 +127,32 @@ def run_ingest(
     last_day: dt.date,
     raise_on_error: bool = True,
     instance: dg.DagsterInstance | None = None,
+    prevalidate: bool = False,
 ) -> bool:
     """Materialise the ingest assets (and their checks) for ``first_day``..``last_day`` as
-    one run, nothing downstream: the daily ingest job's work, or a backfill's."""
+    one run, nothing downstream: the daily ingest job's work, or a backfill's.
+
+    With ``prevalidate`` (the CLI's one-day runs), a one-day run's batches are validated
+    in a worker process ahead of the steps (``pipelines.prevalidation``); a worker costs a
+    process start and Great Expectations' import, which only a day at scale repays."""
+    os.environ["COCKPIT_DATA_DIR"] = str(paths.root)
+    if prevalidate and first_day == last_day:
+        prevalidation.start(paths, first_day)
+    try:
+        instance = instance or prepare_instance(paths)
+        recover_interrupted_runs(instance)
+        return _materialise_ingest(paths, first_day, last_day, raise_on_error, instance)
+    finally:
+        prevalidation.finish()
+
+
+def _materialise_ingest(
+    paths: DataPaths,
+    first_day: dt.date,
+    last_day: dt.date,
+    raise_on_error: bool,
+    instance: dg.DagsterInstance,
+) -> bool:
     # the ingest half alone: the whole code location would import dbt for nothing
     from pipelines.ingest_definitions import (
         INGEST_GROUP,
@@ -135,9 +160,6 @@ def run_ingest(
         ingest_resources,
     )
 
-    os.environ["COCKPIT_DATA_DIR"] = str(paths.root)
-    instance = instance or prepare_instance(paths)
-    recover_interrupted_runs(instance)
     ingest = dg.materialize(
         ingest_assets_and_checks(),
         selection=dg.AssetSelection.groups(INGEST_GROUP),

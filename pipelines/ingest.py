@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
-import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.ingest_volume import day_volume_frame, usual_daily_rows
+from pipelines import prevalidation
+from pipelines.batch_suite import validate_batch
+from pipelines.ingest_volume import usual_daily_rows
 from pipelines.loading import (
     TableLoad,
     days_between,
@@ -32,8 +33,7 @@ from pipelines.loading import (
 )
 from pipelines.partitions import daily_partitions
 from pipelines.resources import Warehouse
-from quality.runner import ExpectationOutcome, SuiteOutcome, record_outcome, run_suite
-from quality.suites import MIN_ROWS_FOR_SHARE, contract_suite
+from quality.runner import ExpectationOutcome, SuiteOutcome, record_outcome
 from sources.contracts import TableContract
 from sources.registry import CONTRACTS
 
@@ -63,47 +63,6 @@ def partition_dates(context: dg.AssetExecutionContext) -> tuple[dt.date, dt.date
     """First and last day (inclusive) of the partitions this run materialises."""
     key_range = context.partition_key_range
     return dt.date.fromisoformat(key_range.start), dt.date.fromisoformat(key_range.end)
-
-
-def file_frame(load: TableLoad) -> pl.DataFrame:
-    """The per-file accounting as a frame, for the batch-level expectations."""
-    rows = [
-        {
-            "source_file": f.path,
-            "landed": f.landed,
-            "loaded": f.loaded,
-            "quarantined": f.quarantined,
-            "unaccounted": f.landed - f.loaded - f.quarantined,
-            "quarantine_share": f.quarantined / f.landed if f.landed else 0.0,
-        }
-        for f in load.files
-    ]
-    schema = {
-        "source_file": pl.String,
-        "landed": pl.Int64,
-        "loaded": pl.Int64,
-        "quarantined": pl.Int64,
-        "unaccounted": pl.Int64,
-        "quarantine_share": pl.Float64,
-    }
-    return pl.DataFrame(rows, schema=schema)
-
-
-def batch_frame(load: TableLoad) -> pl.DataFrame:
-    """The batch's totals as one row, for the batch-level expectations."""
-    landed = load.landed_rows
-    quarantined = load.quarantined.height
-    return pl.DataFrame(
-        {
-            "files": [len(load.files)],
-            "landed": [landed],
-            "quarantined": [quarantined],
-            "quarantine_share": [quarantined / landed if landed else 0.0],
-            # judged against at least MIN_ROWS_FOR_SHARE rows: one defect in a three-row
-            # holiday export is chance, not a broken feed
-            "quarantine_share_judged": [quarantined / max(landed, MIN_ROWS_FOR_SHARE)],
-        }
-    )
 
 
 @dataclass
@@ -250,7 +209,10 @@ def ingest_table(
                 usual = usual_daily_rows(con, contract.table_name, first, last)
                 if validating is not None:
                     outcomes.extend(validating.result().outcomes)
-                validating = validator.submit(_validate, contract, load, run_id, usual)
+                validating = validator.submit(
+                    _take_or_validate, contract, load, run_id, usual, warehouse.landing,
+                    first if start == end else None,
+                )
                 write_range(con, contract, load, first, last, run_id)
                 totals.add(load)
                 if index + 1 == len(slices):
@@ -273,23 +235,21 @@ def _validate(
 ) -> SuiteOutcome:
     """The table's suite on one slice (its rows, per-file accounting, totals and each day's
     volume against its usual one)."""
-    # the suite reads contract columns only: leave the lineage out of the pandas copy
-    rows = (
-        load.loaded.select(contract.column_names)
-        if load.loaded.height
-        else pl.DataFrame(schema={name: pl.String for name in contract.column_names})
-    )
-    return run_suite(
-        contract.table_name,
-        contract_suite(contract),
-        {
-            "rows": rows.to_pandas(),
-            "files": file_frame(load).to_pandas(),
-            "batch": batch_frame(load).to_pandas(),
-            "days": day_volume_frame(load, usual).to_pandas(),
-        },
-        run_name=run_id,
-    )
+    return validate_batch(contract, load, run_id, usual)
+
+
+def _take_or_validate(
+    contract: TableContract,
+    load: TableLoad,
+    run_id: str,
+    usual: dict[dt.date, float],
+    landing: Path,
+    day: dt.date | None,
+) -> SuiteOutcome:
+    """The outcome the pre-validation worker found for exactly this one-day batch, waited
+    for on the validator thread; else the suite run here (``pipelines.prevalidation``)."""
+    taken = prevalidation.take(contract, load, usual, landing, day, run_id) if day else None
+    return taken if taken is not None else _validate(contract, load, run_id, usual)
 
 
 def build_ingest_asset(contract: TableContract) -> dg.AssetsDefinition:

@@ -18,7 +18,6 @@ import duckdb
 import polars as pl
 
 from pipelines.loading import TableLoad
-from pipelines.resources import table_exists
 
 HISTORY_WEEKS = 4
 MIN_HISTORY_WEEKS = 2
@@ -51,6 +50,10 @@ def usual_daily_rows(
     """Median rows loaded on the same weekday in the ``HISTORY_WEEKS`` weeks before each day
     of ``first``..``last``, from the file log (days re-ingested now are not their own
     history: only earlier days count)."""
+    # here, not at the top: the module serves the pre-validation worker, which must not
+    # pay for importing Dagster (pipelines.resources)
+    from pipelines.resources import table_exists
+
     if not table_exists(con, "meta", "ingest_files"):
         return {}
     rows = con.execute(

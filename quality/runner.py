@@ -107,12 +107,15 @@ def run_suite(
     keep_results: bool = True,
     results_dir: str | os.PathLike[str] | None = None,
     run_name: str | None = None,
+    collected: list[Any] | None = None,
 ) -> SuiteOutcome:
     """Validate each target frame (``rows``, ``files``) against its expectations.
 
     With ``keep_results`` each GX result is stored under ``results_dir`` (a GX project
     directory; default ``default_results_dir()``, i.e. nowhere when no data directory is
-    configured), keyed by suite, ``run_name`` (e.g. the Dagster run id) and time.
+    configured), keyed by suite, ``run_name`` (e.g. the Dagster run id) and time. Given
+    ``collected``, the results are appended to it instead, for the caller to store once
+    it knows the run (``store_result``).
     """
     import great_expectations as gx  # slow to import; only runs that validate pay for it
 
@@ -131,7 +134,9 @@ def run_suite(
             suite = gx.ExpectationSuite(name=f"{suite_name}.{target}", expectations=expectations)
             batch = _batch_definition(target).get_batch(batch_parameters={"dataframe": frame})
             result = batch.validate(suite, result_format=RESULT_FORMAT)
-            if keep_results and keep_in is not None:
+            if collected is not None:
+                collected.append(result)
+            elif keep_results and keep_in is not None:
                 store_result(keep_in, result, run_id)
             # GX reports results in its own order; match them back to our specs by configuration.
             ordered = _ordered(target_specs, result.results)
