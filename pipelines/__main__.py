@@ -61,16 +61,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from pipelines.build import landed_range, run_build, run_transform
+    from pipelines import prevalidation
+    from pipelines.loading import landed_range
     from pipelines.snapshot_base import discard_prepared, prepare_in_background
 
     paths = data_paths(args.data_dir)
+    if args.command == "daily":
+        day = args.day or landed_range(paths)[1]
+        # first, before Dagster is imported: the worker validating the day's batches has
+        # Great Expectations to import, and the first ingest step waits for it
+        prevalidation.start(paths, day)
+        # the next snapshot's base is copied while the ingest leaves a core idle
+        prepare_in_background(paths.cockpit_db)
+        # the transform's definitions (dbt's manifest, dagster-dbt: ~3 s) are loaded now,
+        # while the worker still imports Great Expectations, not between ingest and dbt
+        import pipelines.definitions  # noqa: F401
+
+    from pipelines.build import run_build, run_transform
+
     if args.command == "ingest":
         return 0 if run_ingest(paths, args.first_day, args.last_day) else 1
     if args.command == "daily":
-        day = args.day or landed_range(paths)[1]
-        # the next snapshot's base is copied while the ingest leaves a core idle
-        prepare_in_background(paths.cockpit_db)
         try:
             result = run_build(paths, day, day, raise_on_error=False, prevalidate=True)
         except BaseException:

@@ -17,10 +17,9 @@ import dagster as dg
 
 from pipelines import prevalidation
 from pipelines.instance import write_instance_config
-from pipelines.loading import landed_days
+from pipelines.loading import landed_range
 from pipelines.transform_config import WarehouseRunConfig
 from sources.config import DataPaths
-from sources.registry import CONTRACTS
 
 PROCESS_TAG = "cockpit/pid"  # which process runs a build's run, to recover it if killed
 HOST_TAG = "cockpit/host"
@@ -46,14 +45,6 @@ def prepare_instance(paths: DataPaths) -> dg.DagsterInstance:
     write_instance_config(paths.dagster_home)
     os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
     return dg.DagsterInstance.get()
-
-
-def landed_range(paths: DataPaths) -> tuple[dt.date, dt.date]:
-    """First and last day any system landed; an empty landing zone is an error."""
-    days = [day for contract in CONTRACTS for day in landed_days(paths.landing, contract)]
-    if not days:
-        raise SystemExit(f"nothing landed under {paths.landing}: generate or copy exports first")
-    return min(days), max(days)
 
 
 def process_tags() -> dict[str, str]:

@@ -16,8 +16,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from sources.config import DataPaths
 from sources.contracts import TableContract
 from sources.readers import DETAIL, FILE, RAW, REASON, ExportFile, RawBatch, read_exports
+from sources.registry import CONTRACTS
 from sources.validate import ValidatedBatch, validate_batch
 
 _DUCKDB_TYPES = {
@@ -101,6 +103,14 @@ def landed_days(landing: Path, contract: TableContract) -> list[dt.date]:
         except ValueError:
             continue
     return sorted(days)
+
+
+def landed_range(paths: DataPaths) -> tuple[dt.date, dt.date]:
+    """First and last day any system landed; an empty landing zone is an error."""
+    days = [day for contract in CONTRACTS for day in landed_days(paths.landing, contract)]
+    if not days:
+        raise SystemExit(f"nothing landed under {paths.landing}: generate or copy exports first")
+    return min(days), max(days)
 
 
 def read_range(

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.loading import TableLoad
-from quality.runner import ExpectationOutcome, SuiteOutcome, default_results_dir
+from quality.runner import ExpectationOutcome, SuiteOutcome, gx_project_dir
 from quality.suites import contract_suite
 from sources.config import DataPaths
 from sources.contracts import TableContract
@@ -91,17 +91,21 @@ def usual_volumes(build_db: Path, day: dt.date) -> dict[str, dict[dt.date, float
 
 
 def start(paths: DataPaths, day: dt.date) -> Prevalidation:
-    """Start validating ``day``'s batches of every table in a worker process. The usual
-    volumes are read here, before the run: the worker leaves the build database alone, as
-    the run writes to it."""
+    """Start validating ``day``'s batches of every table in a worker process, unless one
+    already works on that day of this landing zone. The usual volumes are read here,
+    before the run: the worker leaves the build database alone, as the run writes to it."""
+    with _LOCK:
+        if _ACTIVE and (_ACTIVE[0].day, _ACTIVE[0].landing) == (day, paths.landing):
+            return _ACTIVE[0]
     usual = usual_volumes(paths.build_db, day)
     folder = paths.root / "quality" / "prevalidation" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     request = {
         "day": day.isoformat(),
         "landing": str(paths.landing),
-        # where the steps would store GX's results: nowhere without a configured data dir
-        "results_dir": str(keep_in) if (keep_in := default_results_dir()) else None,
+        # where the run's steps store GX's results (run_ingest points the data directory
+        # setting at this one)
+        "results_dir": str(gx_project_dir(paths.root)),
         "usual": {table: {d.isoformat(): v for d, v in days.items()}
                   for table, days in usual.items()},
     }
@@ -204,7 +208,7 @@ def work(folder: Path) -> None:
         }
         _write_atomically(folder / f"{contract.table_name}.json", json.dumps(found))
     message = json.loads(sys.stdin.readline() or "{}")
-    if message.get("run_id") and request["results_dir"]:
+    if message.get("run_id"):
         run = _run_identifier(message["run_id"])
         for table in message["taken"]:
             for result in results.get(table, []):
