@@ -1,11 +1,11 @@
 """Expectations on the built warehouse: the marts and the indicator values (issue 7).
 
 The ingest suites guard what arrives; these guard what the pipeline made of it, before it is
-published: rates are fractions, every category computed over a handful of records in each of
-the last three months reports this month too, no duration is negative, and this month's
-volumes sit within a band of the recent months. The frames are computed in DuckDB and
-validated by Great Expectations with the same runner and results history as the ingest
-suites.
+published: rates are fractions (each rate category's smallest and largest value), every
+category computed over a handful of records in each of the last three months reports this
+month too, no duration is negative, and this month's volumes sit within a band of the
+recent months. The frames are computed in DuckDB and validated by Great Expectations with
+the same runner and results history as the ingest suites.
 """
 
 from __future__ import annotations
@@ -21,11 +21,17 @@ VOLUME_BAND = (0.25, 4.0)
 # a duration column: its name says it counts days, hours or minutes between two events
 DURATION_PATTERN = r"^(days|hours|minutes)_to_|_(days|hours|minutes)$"
 
+# One row per rate category: its smallest and largest value over every period and slice.
+# Validating the 1.6M values themselves (full scale) fetched them into pandas first: 1.3 s
+# of the suite's 2.7 s, for the same verdict.
 RATES_SQL = """
-select v.category_code, v.period_grain, v.period_start, v.geo_code, v.department_code, v.value
+select v.category_code, min(v.value) as min_value, max(v.value) as max_value,
+       count(v.value) as values_checked
 from indicators."values" as v
 inner join indicators.catalog as c using (category_code)
 where c.unit_en = '%' and c.measure in ('ratio', 'share')
+group by v.category_code
+order by v.category_code
 """
 
 COVERAGE_SQL = """
@@ -121,7 +127,10 @@ def warehouse_suite() -> list[ExpectationSpec]:
     low, high = VOLUME_BAND
     return [
         ExpectationSpec("ExpectColumnValuesToBeBetween",
-                        {"column": "value", "min_value": 0.0, "max_value": 1.0},
+                        {"column": "min_value", "min_value": 0.0},
+                        target="rates"),  # type: ignore[arg-type]
+        ExpectationSpec("ExpectColumnValuesToBeBetween",
+                        {"column": "max_value", "max_value": 1.0},
                         target="rates"),  # type: ignore[arg-type]
         ExpectationSpec("ExpectColumnValuesToBeBetween",
                         {"column": "missing_latest", "min_value": 0, "max_value": 0},
