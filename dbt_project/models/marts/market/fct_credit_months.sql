@@ -7,11 +7,13 @@
     (the latest rating of that month: staging keeps each entity-month's latest state).
 
     Incremental (the fact holds ~10M rows at full scale, and a day changes few of them): a
-    daily run re-derives every month from the earliest one a newly landed rating or
-    inspection falls in (and always the latest month, whose snapshot day moves with each
-    landed day), and every month of an entity whose register row landed anew (its county
-    and town are the register's latest). `landed_date` is the newest landing day of what a
-    row was derived from; the last one in the fact is the cutoff of the next run. -#}
+    daily run re-derives every month from the earliest one a newly landed rating falls in
+    (a rating run classes every entity; and always the latest month, whose snapshot day
+    moves with each landed day), the months of an entity in which a newly landed
+    inspection falls (a late task used to rewrite the whole month before: 350k rows for a
+    few), and every month of an entity whose register row landed anew (its county and town
+    are the register's latest). `landed_date` is the newest landing day of what a row was
+    derived from; the last one in the fact is the cutoff of the next run. -#}
 -- the incremental cutoff reads the ingest log (macros/incremental.sql)
 -- depends_on: {{ source('meta', 'ingest_files') }}
 {{ config(materialized='incremental', unique_key=['entity_uscc', 'month_start'],
@@ -42,22 +44,35 @@ tasks as not materialized (
 
 {%- if is_incremental() %}
 
--- what landed since the last run: the months it changes, and the entities whose every month
--- changes (their place)
+-- what landed since the last run: the months it changes for every entity, the months it
+-- changes for one entity (its inspections), and the entities whose every month changes
+-- (their place)
 first_changed_month as (
     select least(
         (select min(cast(rating_month + interval 1 month as date)) from ratings
-         where landed_date >= {{ landed_cutoff() }}),
-        (select min(cast(date_trunc('month', inspected_date) as date)) from tasks
          where landed_date >= {{ landed_cutoff() }}),
         (select max(month_start) from {{ this }}),
         (select max(month_start) from month_ends)
     ) as month_start
 ),
 
+inspected_months as (
+    select distinct entity_uscc, cast(date_trunc('month', inspected_date) as date) as month_start
+    from tasks
+    where landed_date >= {{ landed_cutoff() }}
+),
+
 moved_entities as (
     select entity_uscc from register_landings
     where entity_landed_date >= {{ landed_cutoff() }}
+),
+
+-- entities whose rows are re-derived in some month before the first changed one: all their
+-- ratings and inspections are read (their previous class needs the month before)
+reread_entities as (
+    select entity_uscc from moved_entities
+    union
+    select entity_uscc from inspected_months
 ),
 
 {%- endif %}
@@ -67,7 +82,7 @@ scoped_ratings as (
     {%- if is_incremental() %}
     -- from two rating months before the first changed month: enough for the lag below
     where rating_month >= (select month_start - interval 2 month from first_changed_month)
-        or uscc in (select entity_uscc from moved_entities)
+        or uscc in (select entity_uscc from reread_entities)
     {%- endif %}
 ),
 
@@ -98,6 +113,7 @@ classed as (
     {%- if is_incremental() %}
     where month_start >= (select month_start from first_changed_month)
         or entity_uscc in (select entity_uscc from moved_entities)
+        or (entity_uscc, month_start) in (select (entity_uscc, month_start) from inspected_months)
     {%- endif %}
 ),
 
@@ -117,7 +133,7 @@ inspections as (
     from tasks
     {%- if is_incremental() %}
     where inspected_date >= (select month_start from first_changed_month)
-        or entity_uscc in (select entity_uscc from moved_entities)
+        or entity_uscc in (select entity_uscc from reread_entities)
     {%- endif %}
     group by entity_uscc, cast(date_trunc('month', inspected_date) as date)
 ),
