@@ -38,9 +38,17 @@ INCREMENTAL_STAGING = (
 )
 # models between the two, incremental by the staging rows rewritten since their last run
 INCREMENTAL_INTERMEDIATE = ("int_enforcement__case_lifecycle",)
+# marts incremental by the entities of the raw record versions loaded since their last run
+INCREMENTAL_BY_VERSIONS = ("fct_inspection_burden_alerts",)
 MODELS = {**dict.fromkeys(INCREMENTAL_FACTS, "marts"),
           **dict.fromkeys(INCREMENTAL_STAGING, "staging"),
-          **dict.fromkeys(INCREMENTAL_INTERMEDIATE, "intermediate")}
+          **dict.fromkeys(INCREMENTAL_INTERMEDIATE, "intermediate"),
+          **dict.fromkeys(INCREMENTAL_BY_VERSIONS, "marts")}
+# what an incremental run's compiled SQL must hold: the filter that reads only what is new
+SINCE_LAST_RUN = {**dict.fromkeys(INCREMENTAL_FACTS, '"ingest_files"'),
+                  **dict.fromkeys(INCREMENTAL_STAGING, "where _loaded_at > ("),
+                  **dict.fromkeys(INCREMENTAL_INTERMEDIATE, "_batch_loaded_at > ("),
+                  **dict.fromkeys(INCREMENTAL_BY_VERSIONS, "where _loaded_at > (")}
 # when a run ran: the staging batch watermark and the marts' writing-run time
 RUN_TIME_COLUMNS = ("_batch_loaded_at", "_written_at")
 
@@ -115,7 +123,8 @@ def land_back_day_by_day(build_db: Path, tmp_path: Path, landing_order: list[int
         con.execute("delete from meta.ingest_files where list_contains(?, partition_date)",
                     [held_days])
 
-    selection = ["--select", *(f"+{fact}" for fact in INCREMENTAL_FACTS),
+    selection = ["--select", *(f"+{mart}" for mart in (*INCREMENTAL_FACTS,
+                                                        *INCREMENTAL_BY_VERSIONS)),
                  *INCREMENTAL_STAGING, *INCREMENTAL_INTERMEDIATE]
     dbt(build_db, tmp_path / "full", "run", "--full-refresh", *selection)
     with duckdb.connect(str(build_db)) as con:
@@ -140,10 +149,7 @@ def land_back_day_by_day(build_db: Path, tmp_path: Path, landing_order: list[int
         for model in MODELS:  # it read only what landed since the last run, and merged
             compiled = next(target.rglob(f"compiled/**/{model}.sql")).read_text(encoding="utf-8")
             executed = next(target.rglob(f"run/**/{model}.sql")).read_text(encoding="utf-8")
-            since = ('"ingest_files"' if model in INCREMENTAL_FACTS
-                     else "_batch_loaded_at > (" if model in INCREMENTAL_INTERMEDIATE
-                     else "where _loaded_at > (")
-            assert since in compiled, model
+            assert SINCE_LAST_RUN[model] in compiled, model
             assert "delete from" in executed and "create table" not in executed.lower(), model
 
     with duckdb.connect(str(build_db), read_only=True) as con:
@@ -228,6 +234,62 @@ def test_a_late_closure_removes_the_entitys_later_months(
             exclude=RUN_TIME_COLUMNS,
         ) == 0
 
+
+def test_a_task_moved_to_another_entity_takes_its_alerts_away(
+    demo_build_copy: Path, tmp_path: Path
+) -> None:
+    """A correction that lands today moves every on-site task of an alerted entity to
+    another entity: the incremental run drops the first entity's alerts (its row without
+    an alert day goes, by the post-hook) and gives the other its alerts, exactly as a full
+    refresh does. The old task versions name the first entity; the latest ones do not."""
+    build_db = demo_build_copy
+    with duckdb.connect(str(build_db)) as con:
+        (alerted, other, alerts) = con.execute(
+            """
+            with counted as (
+                select entity_uscc, count(*) as alerts
+                from marts.fct_inspection_burden_alerts group by 1
+            )
+            select counted.entity_uscc,
+                   (select min(entity_uscc) from marts.dim_entity
+                    where entity_uscc not in (select entity_uscc from raw.inspection_tasks
+                                              where entity_uscc is not null)),
+                   counted.alerts
+            from counted order by alerts desc, entity_uscc limit 1
+            """
+        ).fetchall()[0]
+        assert alerts > 0 and other is not None
+        con.execute(
+            """
+            insert into raw.inspection_tasks
+            select * replace (?::varchar as entity_uscc, updated_at + interval 1 day as
+                              updated_at, now()::timestamp as _loaded_at)
+            from raw.inspection_tasks
+            where entity_uscc = ?
+            qualify row_number() over (partition by task_id order by updated_at desc) = 1
+            """,
+            [other, alerted],
+        )
+
+    selection = ("--select", "+fct_inspection_burden_alerts")
+    dbt(build_db, tmp_path / "incremental", "run", *selection)
+    with duckdb.connect(str(build_db)) as con:
+        counts = con.execute(
+            """select count(*) filter (where entity_uscc = ?),
+                      count(*) filter (where entity_uscc = ?),
+                      count(*) filter (where alert_date is null)
+               from marts.fct_inspection_burden_alerts""", [alerted, other]).fetchall()[0]
+        con.execute("create schema incremental")
+        con.execute("create table incremental.fct_inspection_burden_alerts as "
+                    "select * from marts.fct_inspection_burden_alerts")
+    assert counts == (0, alerts, 0)
+
+    dbt(build_db, tmp_path / "full", "run", "--full-refresh", *selection)
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        assert differences(
+            con, "incremental.fct_inspection_burden_alerts",
+            "marts.fct_inspection_burden_alerts", exclude=RUN_TIME_COLUMNS,
+        ) == 0
 
 def test_the_facts_cut_off_by_the_ingest_log_name_it_as_a_parent() -> None:
     """The cutoff reads ``meta.ingest_files`` only in the incremental branch, which dbt does

@@ -2,12 +2,46 @@
     another department had been on site on a different day within the previous 30 days
     (the alert day and the 29 days before it). The Quzhou command centre's "重复检查监测"
     model raises such alerts; each row says how many departments and visit days the 30-day
-    window held. -#}
+    window held.
+
+    Incremental: an entity's alerts depend on its own visits only, so a daily run re-derives
+    the alerts of the entities named by any version of a task that landed since this table's
+    last run (the old version too: a task moved to another entity takes its alerts away from
+    the first), and replaces all their rows (delete+insert by entity). An entity left with no
+    alert is written as one row without an alert day, so its old rows go, and the post-hook
+    removes that row. tests/test_incremental.py proves it equals a full rebuild. -#}
+{{ config(
+    materialized='incremental', unique_key='entity_uscc',
+    incremental_strategy='delete+insert', on_schema_change='fail',
+    post_hook="delete from {{ this }} where alert_date is null"
+) }}
+
 with
 
 departments_on_site as (
     select * from {{ ref('int_inspection__departments_on_site') }}
 ),
+
+task_versions as not materialized (
+    select * from {{ source('inspection', 'tasks') }}
+),
+
+{%- if is_incremental() %}
+
+touched_entities as (
+    select distinct entity_uscc
+    from task_versions
+    semi join (
+        select distinct task_id
+        from task_versions
+        where _loaded_at > (
+            select coalesce(max(_batch_loaded_at), timestamp '1900-01-01') from {{ this }}
+        )
+    ) as touched using (task_id)
+    where entity_uscc is not null
+),
+
+{%- endif %}
 
 visits as (
     select distinct
@@ -20,6 +54,9 @@ visits as (
     where inspect_mode = 'ONSITE'
         and entity_uscc is not null
         and inspected_date is not null
+        {%- if is_incremental() %}
+        and entity_uscc in (select entity_uscc from touched_entities)
+        {%- endif %}
 ),
 
 triggering_days as (
@@ -51,7 +88,7 @@ windows as (
     group by triggering_days.entity_uscc, triggering_days.alert_date
 ),
 
-final as (
+alerts as (
     select
         entity_uscc || ':' || strftime(alert_date, '%Y-%m-%d') as alert_id,
         entity_uscc,
@@ -62,6 +99,23 @@ final as (
         visit_days_in_window,
         window_first_visit_date
     from windows
+    {%- if is_incremental() %}
+    union all
+    -- the touched entities without any alert now: one row each, removed by the post-hook
+    select
+        null, entity_uscc, null, null, null, null, null, null
+    from touched_entities
+    where entity_uscc not in (select entity_uscc from windows)
+    {%- endif %}
+),
+
+final as (
+    select
+        *,
+        -- the newest task version this run has seen: the next run starts after it
+        {{ batch_loaded_at('task_versions') }} as _batch_loaded_at,
+        {{ written_at() }} as _written_at
+    from alerts
 )
 
 select * from final
