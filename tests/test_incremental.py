@@ -38,12 +38,14 @@ INCREMENTAL_STAGING = (
 )
 # models between the two, incremental by the staging rows rewritten since their last run
 INCREMENTAL_INTERMEDIATE = ("int_enforcement__case_lifecycle",)
-# marts incremental by the entities of the raw record versions loaded since their last run
-INCREMENTAL_BY_VERSIONS = ("fct_inspection_burden_alerts",)
+# models incremental by the entities of the raw record versions loaded since their last run
+INCREMENTAL_BY_VERSIONS = {"fct_inspection_burden_alerts": "marts",
+                           "int_inspection__merge_opportunities": "intermediate",
+                           "fct_merge_opportunities": "marts"}
 MODELS = {**dict.fromkeys(INCREMENTAL_FACTS, "marts"),
           **dict.fromkeys(INCREMENTAL_STAGING, "staging"),
           **dict.fromkeys(INCREMENTAL_INTERMEDIATE, "intermediate"),
-          **dict.fromkeys(INCREMENTAL_BY_VERSIONS, "marts")}
+          **INCREMENTAL_BY_VERSIONS}
 # what an incremental run's compiled SQL must hold: the filter that reads only what is new
 SINCE_LAST_RUN = {**dict.fromkeys(INCREMENTAL_FACTS, '"ingest_files"'),
                   **dict.fromkeys(INCREMENTAL_STAGING, "where _loaded_at > ("),
@@ -123,8 +125,8 @@ def land_back_day_by_day(build_db: Path, tmp_path: Path, landing_order: list[int
         con.execute("delete from meta.ingest_files where list_contains(?, partition_date)",
                     [held_days])
 
-    selection = ["--select", *(f"+{mart}" for mart in (*INCREMENTAL_FACTS,
-                                                        *INCREMENTAL_BY_VERSIONS)),
+    selection = ["--select", *(f"+{model}" for model in (*INCREMENTAL_FACTS,
+                                                          *INCREMENTAL_BY_VERSIONS)),
                  *INCREMENTAL_STAGING, *INCREMENTAL_INTERMEDIATE]
     dbt(build_db, tmp_path / "full", "run", "--full-refresh", *selection)
     with duckdb.connect(str(build_db)) as con:
@@ -240,8 +242,9 @@ def test_a_task_moved_to_another_entity_takes_its_alerts_away(
 ) -> None:
     """A correction that lands today moves every on-site task of an alerted entity to
     another entity: the incremental run drops the first entity's alerts (its row without
-    an alert day goes, by the post-hook) and gives the other its alerts, exactly as a full
-    refresh does. The old task versions name the first entity; the latest ones do not."""
+    an alert day goes, by the post-hook) and gives the other its alerts, and its merge
+    opportunities go with them, exactly as a full refresh does. The old task versions name
+    the first entity; the latest ones do not."""
     build_db = demo_build_copy
     with duckdb.connect(str(build_db)) as con:
         (alerted, other, alerts) = con.execute(
@@ -271,7 +274,7 @@ def test_a_task_moved_to_another_entity_takes_its_alerts_away(
             [other, alerted],
         )
 
-    selection = ("--select", "+fct_inspection_burden_alerts")
+    selection = ("--select", "+fct_inspection_burden_alerts", "+fct_merge_opportunities")
     dbt(build_db, tmp_path / "incremental", "run", *selection)
     with duckdb.connect(str(build_db)) as con:
         counts = con.execute(
@@ -280,16 +283,16 @@ def test_a_task_moved_to_another_entity_takes_its_alerts_away(
                       count(*) filter (where alert_date is null)
                from marts.fct_inspection_burden_alerts""", [alerted, other]).fetchall()[0]
         con.execute("create schema incremental")
-        con.execute("create table incremental.fct_inspection_burden_alerts as "
-                    "select * from marts.fct_inspection_burden_alerts")
+        for model, schema in INCREMENTAL_BY_VERSIONS.items():
+            con.execute(f"create table incremental.{model} as select * from {schema}.{model}")
     assert counts == (0, alerts, 0)
 
     dbt(build_db, tmp_path / "full", "run", "--full-refresh", *selection)
     with duckdb.connect(str(build_db), read_only=True) as con:
-        assert differences(
-            con, "incremental.fct_inspection_burden_alerts",
-            "marts.fct_inspection_burden_alerts", exclude=RUN_TIME_COLUMNS,
-        ) == 0
+        for model, schema in INCREMENTAL_BY_VERSIONS.items():
+            assert differences(
+                con, f"incremental.{model}", f"{schema}.{model}", exclude=RUN_TIME_COLUMNS
+            ) == 0, model
 
 def test_the_facts_cut_off_by_the_ingest_log_name_it_as_a_parent() -> None:
     """The cutoff reads ``meta.ingest_files`` only in the incremental branch, which dbt does

@@ -140,8 +140,11 @@ def test_the_incremental_keys_come_from_the_dbt_models() -> None:
         ("marts", name) for name in (
             "fct_approvals", "fct_credit_months", "fct_entity_months", "fct_case_events",
             "fct_complaint_tickets", "fct_drone_findings", "fct_grid_events",
+            "fct_inspection_burden_alerts", "fct_merge_opportunities",
         )
     }
+    # an entity's rows are replaced together: its alerts, its months of merge opportunities
+    assert keys[("marts", "fct_inspection_burden_alerts")] == ["entity_uscc"]
 
 
 def test_a_patch_that_fails_midway_leaves_the_table_to_a_whole_copy(

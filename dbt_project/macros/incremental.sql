@@ -28,3 +28,20 @@
 {% macro written_at() -%}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
+
+{#- The entities named by any version of a task loaded since this table's last run (its
+    newest ``_batch_loaded_at``): the old versions too, so a task moved to another entity
+    changes both. For models whose rows depend on an entity's own tasks only; they replace
+    those entities' rows (delete+insert by entity). -#}
+{% macro entities_of_new_task_versions(task_versions) -%}
+    select distinct entity_uscc
+    from {{ task_versions }}
+    semi join (
+        select distinct task_id
+        from {{ task_versions }}
+        where _loaded_at > (
+            select coalesce(max(_batch_loaded_at), timestamp '1900-01-01') from {{ this }}
+        )
+    ) as touched using (task_id)
+    where entity_uscc is not null
+{%- endmacro %}

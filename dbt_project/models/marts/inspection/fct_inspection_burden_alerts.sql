@@ -29,16 +29,7 @@ task_versions as not materialized (
 {%- if is_incremental() %}
 
 touched_entities as (
-    select distinct entity_uscc
-    from task_versions
-    semi join (
-        select distinct task_id
-        from task_versions
-        where _loaded_at > (
-            select coalesce(max(_batch_loaded_at), timestamp '1900-01-01') from {{ this }}
-        )
-    ) as touched using (task_id)
-    where entity_uscc is not null
+    {{ entities_of_new_task_versions('task_versions') }}
 ),
 
 {%- endif %}
