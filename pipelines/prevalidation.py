@@ -41,6 +41,9 @@ from sources.config import DataPaths
 from sources.contracts import TableContract
 
 POLL_SECONDS = 0.01
+# How long a step waits for one table's outcome before validating the batch itself: a
+# worker that hangs costs a step this much, never the run.
+WAIT_LIMIT_SECONDS = 300.0
 REQUEST = "request.json"
 
 
@@ -86,8 +89,12 @@ def usual_volumes(build_db: Path, day: dt.date) -> dict[str, dict[dt.date, float
 
     if not build_db.exists():
         return {}
-    with duckdb.connect(str(build_db), read_only=True) as con:
-        return {c.table_name: usual_daily_rows(con, c.table_name, day, day) for c in CONTRACTS}
+    try:
+        with duckdb.connect(str(build_db), read_only=True) as con:
+            return {c.table_name: usual_daily_rows(con, c.table_name, day, day)
+                    for c in CONTRACTS}
+    except duckdb.Error:  # held by another writer: the steps will find other volumes and
+        return {}  # validate themselves (if the run can open it at all)
 
 
 def start(paths: DataPaths, day: dt.date) -> Prevalidation:
@@ -147,10 +154,15 @@ def take(
 
 
 def _wait_for(worker: Prevalidation, table: str) -> dict[str, Any] | None:
+    """The worker's finding for a table; None if it ended without one (it failed) or took
+    longer than ``WAIT_LIMIT_SECONDS``."""
     path = worker.folder / f"{table}.json"
+    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
     while not path.exists():
         if worker.process.poll() is not None and not path.exists():
-            return None  # the worker ended without this table: it failed
+            return None
+        if time.monotonic() > deadline:
+            return None
         time.sleep(POLL_SECONDS)
     return json.loads(path.read_text(encoding="utf-8"))
 

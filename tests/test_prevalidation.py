@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -126,3 +128,26 @@ def test_a_dead_worker_is_not_waited_for(history: Path, tmp_path: Path) -> None:
         assert prevalidation.take(contract, load, {}, warehouse.paths.landing, DAY, "r") is None
     finally:
         _stop(worker)
+
+
+def test_a_hung_worker_is_waited_for_only_so_long(
+    history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = _copy(history, tmp_path, "hung")
+    contract = CONTRACTS[0]
+    load = read_range(warehouse.paths.landing, contract, DAY, DAY)
+    folder = tmp_path / "hung-worker"
+    folder.mkdir()
+    hung = prevalidation.Prevalidation(
+        DAY, warehouse.paths.landing, folder,
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
+                         stdin=subprocess.PIPE),
+    )
+    monkeypatch.setattr(prevalidation, "_ACTIVE", [hung])
+    monkeypatch.setattr(prevalidation, "WAIT_LIMIT_SECONDS", 0.5)
+    try:
+        assert prevalidation.take(contract, load, {}, warehouse.paths.landing, DAY, "r") is None
+        assert hung.process.poll() is None  # given up on, not waited out
+    finally:
+        hung.process.kill()
+        hung.process.wait(timeout=60)
