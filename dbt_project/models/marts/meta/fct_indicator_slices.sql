@@ -1,6 +1,8 @@
 {#- 指标切片: one row per indicator (a category at one slice) measured from records in a
     month, placed in the county and town it describes, so META_INDICATORS counts the
-    indicators the city, a county or a town has. -#}
+    indicators the city, a county or a town has. Its rows are one per indicator and month
+    (its key test, _meta__models.yml), so the catalogue counts rows rather than distinct
+    keys: the same figure, at full scale 0.07 s instead of 1.1-1.5 s at every run's end. -#}
 with
 
 measured as (
