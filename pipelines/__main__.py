@@ -32,6 +32,38 @@ def run_ingest(paths: DataPaths, first_day: dt.date | None, last_day: dt.date | 
     return ok
 
 
+def run_daily(paths: DataPaths, day: dt.date) -> int:
+    """One day's refresh in this process: ingest, transform, publish."""
+    from pipelines import prevalidation
+    from pipelines.snapshot_base import discard_prepared, prepare_in_background
+
+    # first, before Dagster is imported: the worker validating the day's batches has Great
+    # Expectations to import, and the first ingest step waits for it
+    prevalidation.start(paths, day)
+    try:
+        # the next snapshot's base is copied while the ingest leaves a core idle
+        prepare_in_background(paths.cockpit_db)
+        # the transform's definitions (dbt's manifest, dagster-dbt: ~3 s) are loaded now,
+        # while the worker still imports Great Expectations, not between ingest and dbt
+        import pipelines.definitions  # noqa: F401
+        from pipelines.build import run_build
+
+        result = run_build(paths, day, day, raise_on_error=False, prevalidate=True)
+    except BaseException:
+        discard_prepared(paths.cockpit_db)
+        raise
+    finally:
+        # the ingest has told the worker already, unless it failed before it ran: then the
+        # worker learns no run took its outcomes, ends, and its folder is removed
+        prevalidation.finish()
+    print(
+        f"daily {day}: ingest {'ok' if result.ingest_success else 'FAILED'}, "
+        f"transform+publish {'ok' if result.transform_success else 'FAILED'}; "
+        f"snapshot {paths.cockpit_db}"
+    )
+    return 0 if result.success else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -61,38 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from pipelines import prevalidation
     from pipelines.loading import landed_range
-    from pipelines.snapshot_base import discard_prepared, prepare_in_background
 
     paths = data_paths(args.data_dir)
     if args.command == "daily":
-        day = args.day or landed_range(paths)[1]
-        # first, before Dagster is imported: the worker validating the day's batches has
-        # Great Expectations to import, and the first ingest step waits for it
-        prevalidation.start(paths, day)
-        # the next snapshot's base is copied while the ingest leaves a core idle
-        prepare_in_background(paths.cockpit_db)
-        # the transform's definitions (dbt's manifest, dagster-dbt: ~3 s) are loaded now,
-        # while the worker still imports Great Expectations, not between ingest and dbt
-        import pipelines.definitions  # noqa: F401
+        return run_daily(paths, args.day or landed_range(paths)[1])
 
     from pipelines.build import run_build, run_transform
 
     if args.command == "ingest":
         return 0 if run_ingest(paths, args.first_day, args.last_day) else 1
-    if args.command == "daily":
-        try:
-            result = run_build(paths, day, day, raise_on_error=False, prevalidate=True)
-        except BaseException:
-            discard_prepared(paths.cockpit_db)
-            raise
-        print(
-            f"daily {day}: ingest {'ok' if result.ingest_success else 'FAILED'}, "
-            f"transform+publish {'ok' if result.transform_success else 'FAILED'}; "
-            f"snapshot {paths.cockpit_db}"
-        )
-        return 0 if result.success else 1
     if args.command == "transform":
         ok = run_transform(paths, raise_on_error=False, full_refresh=args.full_refresh)
         print(f"transform+publish {'ok' if ok else 'FAILED'}; snapshot {paths.cockpit_db}")

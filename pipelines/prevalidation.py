@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipelines.batch_suite import batch_rows
 from pipelines.loading import TableLoad
 from quality.runner import ExpectationOutcome, SuiteOutcome, gx_project_dir
 from quality.suites import contract_suite
@@ -66,8 +67,6 @@ _LOCK = threading.Lock()
 def fingerprint(contract: TableContract, load: TableLoad, usual: dict[dt.date, float]) -> str:
     """What the suite's outcome depends on: the files and their counts, the rows the suite
     reads and the usual volumes the day is judged against."""
-    from pipelines.batch_suite import batch_rows
-
     digest = hashlib.sha256()
     files = [[f.path, f.partition_date.isoformat(), f.landed, f.loaded, f.quarantined]
              for f in load.files]

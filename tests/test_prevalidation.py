@@ -151,3 +151,27 @@ def test_a_hung_worker_is_waited_for_only_so_long(
     finally:
         hung.process.kill()
         hung.process.wait(timeout=60)
+
+
+def test_a_daily_failing_before_its_ingest_still_ends_the_worker(
+    history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``daily`` starts the worker before anything else; a failure before the ingest runs
+    (here the build itself) must still tell it to end, so its folder does not stay."""
+    from pipelines import __main__ as cli
+    from pipelines import build
+
+    warehouse = _copy(history, tmp_path, "failing")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the Dagster instance could not be prepared")
+
+    monkeypatch.setattr(build, "run_build", fail)
+    with pytest.raises(RuntimeError, match="could not be prepared"):
+        cli.run_daily(warehouse.paths, DAY)
+    assert prevalidation._ACTIVE == []
+    for thread in threading.enumerate():
+        if thread.name == "prevalidation-reaper":
+            thread.join(timeout=120)
+    folders = warehouse.paths.root / "quality" / "prevalidation"
+    assert folders.is_dir() and list(folders.iterdir()) == []
