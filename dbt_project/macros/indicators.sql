@@ -55,12 +55,17 @@
 
 {#- One category's numerator (or denominator) over a group: a distinct count counts the
     distinct values of its expression among the rows that pass the filter; median and p90 take
-    the (interpolated) quantile of it; every other measure sums it. -#}
+    the (interpolated) quantile of it; every other measure sums it. A sum of the constant 1
+    (217 of the first stage's 245 sums) is the count of the rows that pass the filter and is
+    computed as one: the same figures, and that stage's query 2.4-2.5 -> 1.9-2.0 s at full
+    scale (decimal sums are kept for real expressions, where they make reruns exact). -#}
 {% macro indicator_sum(measure, expr, filter) -%}
     {%- if measure == 'distinct_count' -%}
         count(distinct case when {{ filter }} then {{ expr }} end)
     {%- elif measure in ('median', 'p90') -%}
         quantile_cont(case when {{ filter }} then {{ expr }} end, {{ 0.5 if measure == 'median' else 0.9 }})
+    {%- elif expr | trim == '1' -%}
+        count(case when {{ filter }} then 1 end)
     {%- else -%}
         {#- summed as DECIMAL: exact, so a rerun gives identical values whatever order the
             threads add the rows in (double sums differed in the 16th digit between runs) -#}
