@@ -58,12 +58,17 @@ def _ingest_day(warehouse: Warehouse, run_id: str) -> list[tuple]:
         return con.execute(OUTCOMES_SQL, [run_id]).fetchall()
 
 
+def _join_reapers(timeout: float = 60) -> None:
+    """Wait for the threads that remove ended workers' folders."""
+    for thread in threading.enumerate():
+        if thread.name == "prevalidation-reaper":
+            thread.join(timeout=timeout)
+
+
 def _stop(worker: prevalidation.Prevalidation) -> None:
     prevalidation.finish()
     worker.process.wait(timeout=60)
-    for thread in threading.enumerate():
-        if thread.name == "prevalidation-reaper":
-            thread.join(timeout=60)
+    _join_reapers()
 
 
 def test_outcomes_taken_from_the_worker_are_the_steps_own(
@@ -170,8 +175,6 @@ def test_a_daily_failing_before_its_ingest_still_ends_the_worker(
     with pytest.raises(RuntimeError, match="could not be prepared"):
         cli.run_daily(warehouse.paths, DAY)
     assert prevalidation._ACTIVE == []
-    for thread in threading.enumerate():
-        if thread.name == "prevalidation-reaper":
-            thread.join(timeout=120)
+    _join_reapers(timeout=120)
     folders = warehouse.paths.root / "quality" / "prevalidation"
     assert folders.is_dir() and list(folders.iterdir()) == []
