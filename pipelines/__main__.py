@@ -34,13 +34,15 @@ def run_ingest(paths: DataPaths, first_day: dt.date | None, last_day: dt.date | 
 
 def run_daily(paths: DataPaths, day: dt.date) -> int:
     """One day's refresh in this process: ingest, transform, publish."""
-    from pipelines import prevalidation
+    from pipelines import dbt_handoff, prevalidation
     from pipelines.snapshot_base import discard_prepared, prepare_in_background
 
     # first, before Dagster is imported: the worker validating the day's batches has Great
     # Expectations to import, and the first ingest step waits for it
     prevalidation.start(paths, day)
     try:
+        # dbt, imported and parsed beside the ingest, waits for the transform's build
+        dbt_handoff.start(paths.build_db, paths.warehouse)
         # the next snapshot's base is copied while the ingest leaves a core idle
         prepare_in_background(paths.cockpit_db)
         # the transform's definitions (dbt's manifest, dagster-dbt: ~3 s) are loaded now,
@@ -55,7 +57,10 @@ def run_daily(paths: DataPaths, day: dt.date) -> int:
     finally:
         # the ingest has told the worker already, unless it failed before it ran: then the
         # worker learns no run took its outcomes, ends, and its folder is removed
-        prevalidation.finish()
+        try:
+            prevalidation.finish()
+        finally:
+            dbt_handoff.finish()  # a warm dbt process no build took is stopped
     print(
         f"daily {day}: ingest {'ok' if result.ingest_success else 'FAILED'}, "
         f"transform+publish {'ok' if result.transform_success else 'FAILED'}; "

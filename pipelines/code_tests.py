@@ -27,7 +27,8 @@ from typing import Any
 
 import duckdb
 
-from pipelines.dbt_project import dbt_source_files, load_manifest
+from pipelines.dbt_files import dbt_source_files
+from pipelines.dbt_project import load_manifest
 from pipelines.resources import table_exists
 from sources.config import REPO_ROOT
 

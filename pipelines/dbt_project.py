@@ -10,38 +10,14 @@ import functools
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from dagster_dbt import DbtProject
 
-from sources.config import REPO_ROOT
-
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-DBT_SOURCE_DIRS = ("models", "macros", "seeds", "tests")
-DBT_EXTRA_FILES = ("dbt_project.yml", "profiles.yml")
+from pipelines.dbt_files import DBT_PROJECT_DIR, dbt_executable, newest_source_mtime
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-
-def dbt_executable() -> str:
-    """dbt from this interpreter's environment, so the code server needs nothing on PATH."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
-
-
-def dbt_source_files() -> list[Path]:
-    """Every file the dbt project is parsed and built from, in a stable order."""
-    paths = [DBT_PROJECT_DIR / name for name in DBT_EXTRA_FILES]
-    for folder in DBT_SOURCE_DIRS:
-        paths.extend(sorted((DBT_PROJECT_DIR / folder).rglob("*")))
-    paths.extend(sorted((REPO_ROOT / "sources" / "reference").glob("*")))
-    return [path for path in paths if path.is_file()]
-
-
-def _newest_source_mtime() -> float:
-    return max(path.stat().st_mtime for path in dbt_source_files())
 
 
 @functools.lru_cache(maxsize=1)
@@ -59,7 +35,7 @@ def load_manifest() -> dict[str, Any]:
 def ensure_manifest() -> Path:
     """Parse the project when the manifest is missing or stale; return its path."""
     manifest = dbt_project.manifest_path
-    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
+    if manifest.exists() and manifest.stat().st_mtime >= newest_source_mtime():
         return manifest
     subprocess.run(
         [

@@ -12,10 +12,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines import dbt_handoff
 from pipelines.cockpits import SNAPSHOT_KEY
 from pipelines.code_tests import UNIT_TESTS, code_fingerprint, record_fingerprint, tests_to_skip
-from pipelines.dbt_cli import WarehouseDbtCli, keep_partial_parse, prune_runs, run_target
+from pipelines.dbt_cli import WarehouseDbtCli
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest, load_manifest
+from pipelines.dbt_runs import keep_partial_parse, prune_runs, run_target
 from pipelines.resources import Warehouse
 from pipelines.snapshot_base import discard_prepared, prepare_in_background
 from pipelines.stale_tables import drop_stale_tables
@@ -94,13 +96,19 @@ def warehouse_models(
     if run_publishes(context.run.asset_selection):
         prepare_in_background(warehouse.paths.cockpit_db)  # the next snapshot's base, likewise
     exclude = [*skip, UNIT_TESTS] if skip else []
+    # a daily run's dbt, started beside its ingest, takes the build if it is waiting
+    warm = dbt_handoff.take(build_db)
+    if warm is not None:
+        context.log.info(f"dbt build handed to the warm dbt process (pid {warm.process.pid}, "
+                         f"pipelines/dbt_handoff.py): {warm.folder}")
+        dbt = dbt.model_copy(update={"dbt_executable": str(warm.launcher)})
     invocation = dbt.cli(dbt_build_args(config, exclude), context=context, target_path=target)
     try:
         yield from invocation.stream()
     except BaseException:
         discard_prepared(warehouse.paths.cockpit_db)  # no publish follows a failed dbt step
         raise
-    keep_partial_parse(warehouse.paths.warehouse, target)
+    keep_partial_parse(warehouse.paths.warehouse, target, *([warm.folder] if warm else []))
     prune_runs(warehouse.paths.warehouse)
     # reached only when dbt succeeded (a failing test raises at the end of the stream); a
     # run of some models only (a subset) has not run all the tests

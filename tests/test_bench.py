@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -257,6 +258,11 @@ def test_a_daily_run_on_the_built_demo_equals_a_full_refresh(
     assert result.comparison.daily_rows > 1000
     assert result.comparison.equal, comparison_text(result.comparison)
     assert not (paths.warehouse / "bench-daily-snapshot.duckdb").exists()
+    # the daily's dbt build ran in the warm dbt process its command started beside the
+    # ingest (pipelines/dbt_handoff.py), to the same values as the full refresh
+    records = [json.loads(path.read_text(encoding="utf-8"))
+               for path in (paths.warehouse / "dbt" / "runs").glob("warm*/handoff.json")]
+    assert records == [{"accepted": True, "refusal": "", "exit_code": 0}]
     first_run = compare_values(published_data_dir / "warehouse" / "cockpit.duckdb",
                                paths.cockpit_db)
     assert first_run.daily_rows > 1000 and first_run.equal, comparison_text(first_run)

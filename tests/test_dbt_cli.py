@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.dbt_cli import (
+from pipelines.dbt_runs import (
     PARTIAL_PARSE_FILE,
     dbt_folder,
     keep_partial_parse,

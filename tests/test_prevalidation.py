@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import prevalidation
+from pipelines import dbt_handoff, prevalidation
 from pipelines.ingest import ingest_table
 from pipelines.loading import read_range
 from pipelines.resources import Warehouse
@@ -175,6 +175,9 @@ def test_a_daily_failing_before_its_ingest_still_ends_the_worker(
     with pytest.raises(RuntimeError, match="could not be prepared"):
         cli.run_daily(warehouse.paths, DAY)
     assert prevalidation._ACTIVE == []
+    # the warm dbt process started beside it is stopped too, and its folder removed
+    assert dbt_handoff._WARM == {}
+    assert list((warehouse.paths.warehouse / "dbt" / "runs").glob("warm*")) == []
     _join_reapers(timeout=120)
     folders = warehouse.paths.root / "quality" / "prevalidation"
     assert folders.is_dir() and list(folders.iterdir()) == []
