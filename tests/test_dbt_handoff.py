@@ -68,10 +68,12 @@ def test_a_parse_that_may_not_be_what_dbt_would_parse_now_is_refused(
 
 
 def test_a_launcher_without_its_warm_process_runs_dbt_itself(tmp_path: Path) -> None:
-    """No process listens at the address: the launcher becomes dbt (here ``echo``), with
-    the same arguments and exit code."""
+    """The warm process has ended (here: one that never listened): the launcher becomes
+    dbt (here ``echo``) at once, with the same arguments and exit code."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
     launcher = tmp_path / dbt_handoff.LAUNCHER
-    dbt_handoff._write_launcher(launcher, "cockpit-dbt-nobody", os.getpid(), "/bin/echo")
+    dbt_handoff._write_launcher(launcher, "cockpit-dbt-nobody", ended.pid, "/bin/echo")
     completed = subprocess.run([str(launcher), "build", "--select", "fqn:*"],
                                capture_output=True, text=True, timeout=60, check=False)
     assert (completed.returncode, completed.stdout) == (0, "build --select fqn:*\n")
