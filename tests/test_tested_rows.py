@@ -17,6 +17,10 @@ from pipelines.tested_rows import record_tested_rows, rows_tested_until
 from tests.test_orphans import dbt_test
 
 UNIQUE_TEST = "unique_combination_fct_case_events_case_no__seq"
+VALUES_UNIQUE_TEST = (
+    "unique_combination_values_category_code__period_grain__period_start__geo_level__"
+    "geo_code__department_code"
+)
 
 
 def test_the_ledger_records_each_incremental_marts_newest_row(tmp_path: Path) -> None:
@@ -71,3 +75,23 @@ def test_rows_written_after_the_last_passing_run_are_tested_against_every_row(
     whole = dbt_test(build_db, tmp_path / "whole", "fct_case_events")
     assert f"FAIL 1 {UNIQUE_TEST}" in whole.stdout, whole.stdout[-3000:]
     assert "FAIL 1 fct_case_events__not_null" in whole.stdout, whole.stdout[-3000:]
+
+
+def test_a_repeated_key_of_a_model_tested_whole_is_found_nulls_included(
+    demo_build_copy: Path, tmp_path: Path
+) -> None:
+    """A table rebuilt whole is tested by a hash of its key first; a repeated key is still
+    reported, and so are two rows alike in a key that holds a NULL (group by counts them
+    as one key), each once."""
+    build_db = demo_build_copy
+    clean = dbt_test(build_db, tmp_path / "clean", "values")
+    assert f"PASS {VALUES_UNIQUE_TEST}" in clean.stdout, clean.stdout[-3000:]
+    with duckdb.connect(str(build_db)) as con:
+        con.execute("""insert into indicators.values
+            (from indicators.values limit 1)
+            union all
+            (select * replace (null as geo_code) from indicators.values limit 1)
+            union all
+            (select * replace (null as geo_code) from indicators.values limit 1)""")
+    found = dbt_test(build_db, tmp_path / "repeated", "values")
+    assert f"FAIL 2 {VALUES_UNIQUE_TEST}" in found.stdout, found.stdout[-3000:]
