@@ -81,8 +81,11 @@ def history_key(table: str) -> str:
 
 
 def check_system(warehouse: Warehouse, system: str, run_id: str) -> list[dg.AssetCheckResult]:
-    """Judge one system's tables, record each verdict and return them as check results."""
-    with warehouse.connect() as con:
+    """Judge one system's tables, record each verdict and return them as check results.
+    Uses the run's shared connection: in a daily ingest these checks run between the
+    ingest steps, and a connection of their own closed and reopened the steps' one each
+    time (~0.05 s a system at full scale, one checkpoint and two opens)."""
+    with warehouse.connect(keep=True) as con:
         tables, reference = read_freshness(con)
         mine = [table for table in tables if table.system == system]
         for table in mine:
