@@ -151,14 +151,16 @@ def _materialise_ingest(
         ingest_resources,
     )
 
+    one_day = first_day == last_day
     ingest = dg.materialize(
         ingest_assets_and_checks(),
         selection=dg.AssetSelection.groups(INGEST_GROUP),
         resources=ingest_resources(),
         instance=instance,
+        partition_key=first_day.isoformat() if one_day else None,
         tags={
-            RANGE_START_TAG: first_day.isoformat(),
-            RANGE_END_TAG: last_day.isoformat(),
+            **({} if one_day else {RANGE_START_TAG: first_day.isoformat(),
+                                  RANGE_END_TAG: last_day.isoformat()}),
             **process_tags(),
         },
         raise_on_error=raise_on_error,
