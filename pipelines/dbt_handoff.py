@@ -222,7 +222,7 @@ def parse() -> Parsed:
     return Parsed(result.result, project_changed_at, environment)
 
 
-def parse_in_background() -> Parsed:
+def parse_at_low_priority() -> Parsed:
     """``parse`` on a thread of lower priority (on Linux a thread has its own niceness);
     the build later runs on the main thread, at the process's own."""
     outcome: list[Parsed] = []
@@ -264,7 +264,7 @@ def serve(address: str, parent: int) -> int:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(_abstract(address))  # before parsing: an early launcher waits for the parse
     listener.listen(1)
-    parsed = parse_in_background()
+    parsed = parse_at_low_priority()
     folder = Path(parsed.environment["DBT_TARGET_PATH"])
     listener.settimeout(ACCEPT_POLL_SECONDS)
     while True:
@@ -292,16 +292,19 @@ def serve(address: str, parent: int) -> int:
 
 
 def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    """The launcher's request (after its length) and the streams passed with it; a
+    launcher gone before its request was complete is an error, never a wait."""
     data, streams, _, _ = socket.recv_fds(connection, 1 << 16, 3)
-    while len(data) < HEADER_BYTES:
-        data += connection.recv(1 << 16)
-    size = int.from_bytes(data[:HEADER_BYTES], "big")
-    while len(data) < HEADER_BYTES + size:
+    while len(data) < HEADER_BYTES or len(data) < HEADER_BYTES + _length(data):
         chunk = connection.recv(1 << 16)
         if not chunk:
             raise ConnectionError("the launcher's request ended early")
         data += chunk
-    return json.loads(data[HEADER_BYTES:HEADER_BYTES + size]), list(streams)
+    return json.loads(data[HEADER_BYTES:HEADER_BYTES + _length(data)]), list(streams)
+
+
+def _length(data: bytes) -> int:
+    return int.from_bytes(data[:HEADER_BYTES], "big")
 
 
 def run_build(manifest: Any, request: dict[str, Any], streams: list[int]) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -142,3 +143,29 @@ def test_a_warm_process_whose_run_is_gone_ends_by_itself(tmp_path: Path) -> None
     while not _ended(pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _ended(pid)
+
+
+def test_a_request_cut_short_by_its_launcher_is_an_error_not_a_wait() -> None:
+    """A launcher that dies inside its request (here: after 3 of the 8 bytes of its length,
+    then after the length of a longer request) leaves the warm process nothing to wait for."""
+    for sent in (b"\0\0\0", (100).to_bytes(dbt_handoff.HEADER_BYTES, "big") + b"{}"):
+        launcher, warm = socket.socketpair()
+        with launcher, warm:
+            socket.send_fds(launcher, [sent], [1])
+            launcher.close()
+            with pytest.raises(ConnectionError, match="ended early"):
+                dbt_handoff._receive(warm)
+
+
+def test_a_request_arriving_in_pieces_is_read_whole() -> None:
+    request = json.dumps({"args": ["build"], "env": {"A": "b" * 70_000}, "cwd": "/"}).encode()
+    message = len(request).to_bytes(dbt_handoff.HEADER_BYTES, "big") + request
+    launcher, warm = socket.socketpair()
+    with launcher, warm:
+        socket.send_fds(launcher, [message[:5]], [1])
+        launcher.sendall(message[5:])
+        received, streams = dbt_handoff._receive(warm)
+        for stream in streams:
+            os.close(stream)
+    assert received["args"] == ["build"] and len(received["env"]["A"]) == 70_000
+    assert len(streams) == 1
