@@ -65,6 +65,24 @@ class WarmDbt:
     def launcher(self) -> Path:
         return self.folder / LAUNCHER
 
+    @property
+    def accepted(self) -> bool:
+        """Whether it ran the build handed to it (its record says so)."""
+        try:
+            record = json.loads((self.folder / RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return bool(record.get("accepted"))
+
+
+def parse_folders(warm: WarmDbt | None, target: Path) -> list[Path]:
+    """Where a dbt step's fresh partial parse is, first: the warm process's folder when it
+    ran the build (the step's own target then only holds the copy it was seeded with, stale
+    after a change to the project), else the target, where dbt itself parsed."""
+    if warm is None:
+        return [target]
+    return [warm.folder, target] if warm.accepted else [target, warm.folder]
+
 
 _WARM: dict[Path, WarmDbt] = {}
 

@@ -108,7 +108,7 @@ def warehouse_models(
     except BaseException:
         discard_prepared(warehouse.paths.cockpit_db)  # no publish follows a failed dbt step
         raise
-    keep_partial_parse(warehouse.paths.warehouse, target, *([warm.folder] if warm else []))
+    keep_partial_parse(warehouse.paths.warehouse, *dbt_handoff.parse_folders(warm, target))
     prune_runs(warehouse.paths.warehouse)
     # reached only when dbt succeeded (a failing test raises at the end of the stream); a
     # run of some models only (a subset) has not run all the tests

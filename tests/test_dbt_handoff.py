@@ -99,6 +99,9 @@ def test_a_warm_process_that_could_not_parse_refuses_and_dbt_runs_itself(
         assert "dbt handoff refused (its parse failed" in completed.stderr
         record = json.loads((warm.folder / dbt_handoff.RECORD).read_text(encoding="utf-8"))
         assert record["accepted"] is False and record["refusal"].startswith("its parse failed")
+        # dbt parsed in the launcher's own target: that parse is the one kept
+        target = tmp_path / "target"
+        assert dbt_handoff.parse_folders(warm, target) == [target, warm.folder]
         assert warm.process.wait(timeout=60) == 0
     finally:
         dbt_handoff.finish()
@@ -210,3 +213,20 @@ def test_dbt_loggers_skip_events_below_their_level_and_keep_what_they_wrote(
     written = [json.loads(line)["info"]["msg"] for line in stream.getvalue().splitlines()]
     assert written == ["an info line", "a printed line"]
     assert formatted == ["Note", "PrintEvent"]
+
+
+def test_after_a_handed_over_build_the_warm_parse_is_kept_not_the_seeded_copy(
+    tmp_path: Path,
+) -> None:
+    """A build the warm process ran parsed in its folder; the step's own target only holds
+    the partial parse it was seeded with, which a change to the project made stale (kept,
+    every later daily run parsed the whole project again)."""
+    folder, target = tmp_path / "warm", tmp_path / "target"
+    folder.mkdir()
+    warm = dbt_handoff.WarmDbt(tmp_path / "build.duckdb", folder, process=None)  # type: ignore[arg-type]
+    assert dbt_handoff.parse_folders(None, target) == [target]
+    assert dbt_handoff.parse_folders(warm, target) == [target, folder]  # no record: not run
+    (folder / dbt_handoff.RECORD).write_text('{"accepted": true, "refusal": ""}')
+    assert dbt_handoff.parse_folders(warm, target) == [folder, target]
+    (folder / dbt_handoff.RECORD).write_text('{"accepted": false, "refusal": "x"}')
+    assert dbt_handoff.parse_folders(warm, target) == [target, folder]
