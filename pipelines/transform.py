@@ -14,7 +14,12 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines import dbt_handoff
 from pipelines.cockpits import SNAPSHOT_KEY
-from pipelines.code_tests import UNIT_TESTS, code_fingerprint, record_fingerprint, tests_to_skip
+from pipelines.code_tests import (
+    code_fingerprint,
+    record_fingerprint,
+    tests_to_skip,
+    unchanged_code_exclusions,
+)
 from pipelines.dbt_cli import WarehouseDbtCli
 from pipelines.dbt_project import dbt_executable, dbt_project, ensure_manifest, load_manifest
 from pipelines.dbt_runs import keep_partial_parse, prune_runs, run_target
@@ -81,7 +86,8 @@ def warehouse_models(
     if skip:
         context.log.info(
             f"{len(skip)} key-uniqueness tests that hold by construction, and the unit tests, "
-            "already passed on this dbt code: left out of this run (pipelines/code_tests.py)"
+            "already passed on this dbt code, and the seeds it loaded: left out of this run "
+            "(pipelines/code_tests.py)"
         )
     if not config.full_refresh:
         with warehouse.connect() as con:
@@ -95,7 +101,7 @@ def warehouse_models(
     preload_in_background()  # the warehouse suite's library, while dbt works
     if run_publishes(context.run.asset_selection):
         prepare_in_background(warehouse.paths.cockpit_db)  # the next snapshot's base, likewise
-    exclude = [*skip, UNIT_TESTS] if skip else []
+    exclude = unchanged_code_exclusions(skip)
     # a daily run's dbt, started beside its ingest, takes the build if it is waiting
     warm = dbt_handoff.take(build_db)
     if warm is not None:

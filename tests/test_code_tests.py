@@ -98,6 +98,7 @@ def test_a_run_on_unchanged_code_skips_only_those_and_publishes(
                 if path.name.startswith(run.run_id[:8])]
     executed = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     assert not [r for r in executed if r["unique_id"].startswith("unit_test.")]  # code only
+    assert not [r for r in executed if r["unique_id"].startswith("seed.")]  # loaded already
     records = instance.get_records_for_run(
         run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=5000
     ).records
