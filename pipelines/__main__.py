@@ -35,6 +35,9 @@ def run_ingest(paths: DataPaths, first_day: dt.date | None, last_day: dt.date | 
 def run_daily(paths: DataPaths, day: dt.date) -> int:
     """One day's refresh in this process: ingest, transform, publish."""
     from pipelines import dbt_handoff, prevalidation
+    from pipelines.gc_settings import hold, settle
+
+    hold()  # until Dagster and the definitions are imported
     from pipelines.snapshot_base import discard_prepared, prepare_in_background
 
     # first, before Dagster is imported: the worker validating the day's batches has Great
@@ -50,6 +53,7 @@ def run_daily(paths: DataPaths, day: dt.date) -> int:
         import pipelines.definitions  # noqa: F401
         from pipelines.build import run_build
 
+        settle()  # Dagster and the definitions stay to the end
         result = run_build(paths, day, day, raise_on_error=False, prevalidate=True)
     except BaseException:
         discard_prepared(paths.cockpit_db)

@@ -39,6 +39,7 @@ from typing import Any, NoReturn
 from pipelines.dbt_files import DBT_PROJECT_DIR, dbt_executable, newest_source_mtime
 from pipelines.dbt_logging import skip_events_below_level
 from pipelines.dbt_runs import run_target
+from pipelines.gc_settings import hold, settle
 
 LAUNCHER = "dbt-handoff"  # the launcher script, in the warm process's folder
 RECORD = "handoff.json"  # what the warm process did with the handoff, in the same folder
@@ -283,7 +284,9 @@ def serve(address: str, parent: int) -> int:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(_abstract(address))  # before parsing: an early launcher waits for the parse
     listener.listen(1)
+    hold()
     parsed = parse_at_low_priority()
+    settle()  # dbt and its manifest stay to the end
     folder = Path(parsed.environment["DBT_TARGET_PATH"])
     listener.settimeout(ACCEPT_POLL_SECONDS)
     while True:

@@ -196,6 +196,9 @@ def _reap(worker: Prevalidation) -> None:
 def work(folder: Path) -> None:
     """Validate every table's day, in step order; then store the GX results the run took."""
     from pipelines.batch_suite import validate_batch
+    from pipelines.gc_settings import hold, settle
+
+    hold()  # until the first table has imported Great Expectations
     from pipelines.loading import read_range
     from quality.runner import _run_identifier, store_result
     from sources.registry import CONTRACTS
@@ -211,6 +214,7 @@ def work(folder: Path) -> None:
                  for d, v in request["usual"].get(contract.table_name, {}).items()}
         collected: list[Any] = []
         outcome = validate_batch(contract, load, "", usual, collected=collected)
+        settle()  # Great Expectations (imported by the first) and the results stay
         results[contract.table_name] = collected
         specs = contract_suite(contract)
         found = {
