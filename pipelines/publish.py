@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,9 @@ LOOKUP_INDEXES: tuple[tuple[str, str, str], ...] = (
     ("marts", "fct_complaint_tickets", "ticket_no"),
 )
 
+
+# Tables made at once: most of a patch is small queries that leave a core idle
+PUBLISH_WORKERS = 2
 
 WRITTEN_AT = "_written_at"  # the writing run's time on the incremental marts' rows
 
@@ -172,7 +176,9 @@ def _copy_tables(
     the rows that differ (``_patch_rows``); a table that cannot be is copied whole. Without
     (a fresh file), every table is copied whole. Tables not patched are dropped first and
     the drops checkpointed, so the copies reuse the blocks the old tables held: copied over
-    them, the file grew by its size each day."""
+    them, the file grew by its size each day. Tables are made two at a time, each on a
+    connection of its own: a patch is mostly small queries that leave the other core idle
+    (full scale: 6.1-6.7 s -> 4.9-5.1 s for a daily's tables)."""
     published = _published_tables(con)
     snapshot = _snapshot_catalog(con)
     held = set(_published_tables(con, catalog=snapshot))
@@ -182,22 +188,52 @@ def _copy_tables(
     for schema, table in sorted(held - set(to_patch)):
         con.execute(f'drop table "{schema}"."{table}"')
     con.execute("checkpoint")
-    counts: dict[str, int] = {}
-    for schema, table in published:
-        keys = to_patch.get((schema, table))
-        if keys is None or not (
-            _patch(con, snapshot, schema, table, keys)
-            if keys
-            else _patch_rows(con, snapshot, schema, table)
-        ):
-            con.execute(f'create schema if not exists "{schema}"')
-            con.execute(
-                f'create or replace table "{schema}"."{table}" as '
-                f'select * from build."{schema}"."{table}"'
-            )
-        row = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
-        counts[f"{schema}.{table}"] = int(row[0]) if row else 0
-    return counts
+    for schema in sorted({schema for schema, _ in published}):
+        con.execute(f'create schema if not exists "{schema}"')
+
+    def make(table: Table) -> int:
+        cursor = con.cursor()  # a connection of its own: its transaction, its temp tables
+        try:
+            return _make_table(cursor, snapshot, table, to_patch.get(table))
+        finally:
+            cursor.close()
+
+    ordered = _largest_first(con, published)
+    with ThreadPoolExecutor(PUBLISH_WORKERS, thread_name_prefix="publish") as pool:
+        made = list(pool.map(make, ordered))
+    rows = dict(zip(ordered, made, strict=True))
+    return {f"{schema}.{table}": rows[(schema, table)] for schema, table in published}
+
+
+def _largest_first(con: duckdb.DuckDBPyConnection, tables: list[Table]) -> list[Table]:
+    """The tables by the build's estimate of their rows, largest first: the workers finish
+    together when the longest work starts first."""
+    estimated = con.execute(
+        "select schema_name, table_name, estimated_size from duckdb_tables() "
+        "where database_name = 'build'"
+    ).fetchall()
+    sizes = {(schema, name): size for schema, name, size in estimated}
+    return sorted(tables, key=lambda table: (-(sizes.get(table) or 0), table))
+
+
+def _make_table(
+    con: duckdb.DuckDBPyConnection, snapshot: str, table: Table, keys: list[str] | None
+) -> int:
+    """One table of the snapshot made the build's: patched when ``keys`` says it may be
+    (a list, empty for a table dbt rebuilt whole), else (or when the patch cannot be made)
+    copied whole; its row count."""
+    schema, name = table
+    if keys is None or not (
+        _patch(con, snapshot, schema, name, keys)
+        if keys
+        else _patch_rows(con, snapshot, schema, name)
+    ):
+        con.execute(
+            f'create or replace table "{schema}"."{name}" as '
+            f'select * from build."{schema}"."{name}"'
+        )
+    row = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()
+    return int(row[0]) if row else 0
 
 
 def _snapshot_catalog(con: duckdb.DuckDBPyConnection) -> str:
