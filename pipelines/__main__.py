@@ -36,9 +36,9 @@ def run_daily(paths: DataPaths, day: dt.date) -> int:
     """One day's refresh in this process: ingest, transform, publish."""
     from pipelines import dbt_handoff, prevalidation
     from pipelines.gc_settings import hold, settle
+    from pipelines.snapshot_base import discard_prepared, prepare_in_background
 
     hold()  # until Dagster and the definitions are imported
-    from pipelines.snapshot_base import discard_prepared, prepare_in_background
 
     # first, before Dagster is imported: the worker validating the day's batches has Great
     # Expectations to import, and the first ingest step waits for it

@@ -197,11 +197,11 @@ def work(folder: Path) -> None:
     """Validate every table's day, in step order; then store the GX results the run took."""
     from pipelines.batch_suite import validate_batch
     from pipelines.gc_settings import hold, settle
-
-    hold()  # until the first table has imported Great Expectations
     from pipelines.loading import read_range
     from quality.runner import _run_identifier, store_result
     from sources.registry import CONTRACTS
+
+    hold()  # until the first table has imported Great Expectations
 
     request = json.loads((folder / REQUEST).read_text(encoding="utf-8"))
     day = dt.date.fromisoformat(request["day"])
