@@ -256,22 +256,34 @@ def _patch(
     """Copy into the snapshot's table only the build's rows written by runs the snapshot has
     not seen, replacing the rows of the same keys; False (and the table untouched) when it
     cannot be patched: another shape, no run times, a row count that would differ, or any
-    error on the way."""
+    error on the way. The unseen runs' times are read first and then filtered on as
+    constants: the scan then skips the row groups of other runs by their min/max (one run
+    writes a row group's rows), where a ``not in (subquery)`` read the whole fact (full
+    scale, fresh build: 0.17-0.27 -> 0.05 s for each month fact)."""
     ours = _columns(con, snapshot, schema, table)
     if ours != _columns(con, "build", schema, table) or (WRITTEN_AT, "TIMESTAMP") not in ours:
         return False
     name, source = f'"{schema}"."{table}"', f'build."{schema}"."{table}"'
-    seen = f"(select distinct {WRITTEN_AT} from {name} where {WRITTEN_AT} is not null)"
-    kept = con.execute(f"select count(*) from {source} where {WRITTEN_AT} in {seen}").fetchone()
-    if not kept or not kept[0]:  # a full refresh rewrote every row: a whole copy is cheaper
+    seen = set(_run_times(con, name))
+    built = _run_times(con, source)
+    if not seen.intersection(built):  # a full refresh rewrote every row: copy it whole
         return False
+    unseen = [written for written in built if written not in seen]
     con.execute("begin transaction")
     try:
-        replaced = _replace_rows(con, name, source, seen, keys)
+        replaced = _replace_rows(con, name, source, unseen, keys)
     except duckdb.Error:  # whatever went wrong, the whole copy still can be made
         replaced = False
     con.execute("commit" if replaced else "rollback")
     return replaced
+
+
+def _run_times(con: duckdb.DuckDBPyConnection, name: str) -> list[dt.datetime]:
+    """The distinct times of the runs that wrote a table's rows."""
+    rows = con.execute(
+        f"select distinct {WRITTEN_AT} from {name} where {WRITTEN_AT} is not null"
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def _patch_rows(con: duckdb.DuckDBPyConnection, snapshot: str, schema: str, table: str) -> bool:
@@ -325,17 +337,21 @@ def _holds_the_build_rows(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def _replace_rows(
-    con: duckdb.DuckDBPyConnection, name: str, source: str, seen: str, keys: list[str]
+    con: duckdb.DuckDBPyConnection, name: str, source: str, unseen: list[dt.datetime],
+    keys: list[str],
 ) -> bool:
-    """Inside the caller's transaction: the build's rows of unseen runs replace their keys'
-    rows; True when the table then holds as many rows as the build's."""
-    matches = " and ".join(f'snapshot."{key}" = fresh."{key}"' for key in keys)
-    con.execute(
-        f"create temp table fresh as select * from {source} where {WRITTEN_AT} not in {seen}"
-    )
-    con.execute(f"delete from {name} as snapshot using fresh where {matches}")
-    con.execute(f"insert into {name} select * from fresh")
-    con.execute("drop table fresh")
+    """Inside the caller's transaction: the build's rows of the ``unseen`` runs replace
+    their keys' rows; True when the table then holds as many rows as the build's."""
+    if unseen:
+        matches = " and ".join(f'snapshot."{key}" = fresh."{key}"' for key in keys)
+        times = ", ".join("?" for _ in unseen)
+        con.execute(
+            f"create temp table fresh as select * from {source} where {WRITTEN_AT} in ({times})",
+            unseen,
+        )
+        con.execute(f"delete from {name} as snapshot using fresh where {matches}")
+        con.execute(f"insert into {name} select * from fresh")
+        con.execute("drop table fresh")
     counts = con.execute(f"select (select count(*) from {name}), (select count(*) from {source})")
     ours, theirs = counts.fetchone() or (0, -1)
     return ours == theirs
