@@ -27,6 +27,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines import table_patch
 from pipelines.cockpits import SNAPSHOT_KEY
 from pipelines.dbt_project import load_manifest
 from pipelines.resources import Warehouse, table_exists
@@ -61,8 +62,6 @@ LOOKUP_INDEXES: tuple[tuple[str, str, str], ...] = (
 
 # Tables made at once: most of a patch is small queries that leave a core idle
 PUBLISH_WORKERS = 2
-
-WRITTEN_AT = "_written_at"  # the writing run's time on the incremental marts' rows
 
 Table = tuple[str, str]  # schema, name
 
@@ -172,9 +171,9 @@ def _copy_tables(
     """Make the snapshot's tables the build's, dropping those the build no longer has.
 
     Given the ``incremental`` marts' keys (a patched publish), every table the snapshot
-    already holds is patched: an incremental mart by the rows of unseen runs, any other by
-    the rows that differ (``_patch_rows``); a table that cannot be is copied whole. Without
-    (a fresh file), every table is copied whole. Tables not patched are dropped first and
+    already holds is patched (``pipelines.table_patch``): an incremental mart by the rows of
+    unseen runs, any other by the rows that differ; a table that cannot be is copied whole.
+    Without (a fresh file), every table is copied whole. Tables not patched are dropped first and
     the drops checkpointed, so the copies reuse the blocks the old tables held: copied over
     them, the file grew by its size each day. Tables are made two at a time, each on a
     connection of its own: a patch is mostly small queries that leave the other core idle
@@ -224,9 +223,9 @@ def _make_table(
     copied whole; its row count."""
     schema, name = table
     if keys is None or not (
-        _patch(con, snapshot, schema, name, keys)
+        table_patch.patch_new_runs(con, snapshot, schema, name, keys)
         if keys
-        else _patch_rows(con, snapshot, schema, name)
+        else table_patch.patch_changed_rows(con, snapshot, schema, name)
     ):
         con.execute(
             f'create or replace table "{schema}"."{name}" as '
@@ -239,122 +238,6 @@ def _make_table(
 def _snapshot_catalog(con: duckdb.DuckDBPyConnection) -> str:
     row = con.execute("select current_database()").fetchone()
     return str(row[0]) if row else "memory"
-
-
-def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list:
-    return con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = ? and table_name = ? "
-        "order by ordinal_position",
-        [catalog, schema, table],
-    ).fetchall()
-
-
-def _patch(
-    con: duckdb.DuckDBPyConnection, snapshot: str, schema: str, table: str, keys: list[str]
-) -> bool:
-    """Copy into the snapshot's table only the build's rows written by runs the snapshot has
-    not seen, replacing the rows of the same keys; False (and the table untouched) when it
-    cannot be patched: another shape, no run times, a row count that would differ, or any
-    error on the way. The unseen runs' times are read first and then filtered on as
-    constants, which DuckDB can check against each row group's min/max, where a
-    ``not in (subquery)`` read the whole fact (full scale, fresh build: 0.17-0.27 -> 0.05 s
-    for each month fact)."""
-    ours = _columns(con, snapshot, schema, table)
-    if ours != _columns(con, "build", schema, table) or (WRITTEN_AT, "TIMESTAMP") not in ours:
-        return False
-    name, source = f'"{schema}"."{table}"', f'build."{schema}"."{table}"'
-    seen = set(_run_times(con, name))
-    built = _run_times(con, source)
-    if not seen.intersection(built):  # a full refresh rewrote every row: copy it whole
-        return False
-    unseen = [written for written in built if written not in seen]
-    con.execute("begin transaction")
-    try:
-        replaced = _replace_rows(con, name, source, unseen, keys)
-    except duckdb.Error:  # whatever went wrong, the whole copy still can be made
-        replaced = False
-    con.execute("commit" if replaced else "rollback")
-    return replaced
-
-
-def _run_times(con: duckdb.DuckDBPyConnection, name: str) -> list[dt.datetime]:
-    """The distinct times of the runs that wrote a table's rows."""
-    rows = con.execute(
-        f"select distinct {WRITTEN_AT} from {name} where {WRITTEN_AT} is not null"
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
-def _patch_rows(con: duckdb.DuckDBPyConnection, snapshot: str, schema: str, table: str) -> bool:
-    """For a table dbt rebuilt whole: delete the snapshot's rows the build no longer has and
-    insert the build's rows the snapshot lacks, rows told apart by their hash. A day changes
-    ~1 % of such a table's rows, and hashing both copies costs about half of copying one.
-    True only when the patched table then holds the build's rows exactly; else the table is
-    untouched and copied whole. The rows it then holds are the served rows it kept and the
-    build's rows it took, whose hashes are already known: their count, sum and xor must be
-    the build's (a row repeated a different number of times on the two sides changes the
-    count or the sum), and the table's own count must be that count. Hashing the patched
-    table again and comparing count and xor, as before, passed such a table."""
-    if _columns(con, snapshot, schema, table) != _columns(con, "build", schema, table):
-        return False
-    name, source = f'"{schema}"."{table}"', f'build."{schema}"."{table}"'
-    con.execute("begin transaction")
-    try:  # each side's rows hashed once (the rows' hashes, by row id)
-        con.execute(f"create temp table served_rows as select rowid as row_id, "
-                    f"hash(served) as row_hash from {name} as served")
-        con.execute(f"create temp table built_rows as select rowid as row_id, "
-                    f"hash(built) as row_hash from {source} as built")
-        con.execute("create temp table fresh_rows as select * from built_rows "
-                    "where row_hash not in (select row_hash from served_rows)")
-        con.execute("create temp table stale_rows as select * from served_rows "
-                    "where row_hash not in (select row_hash from built_rows)")
-        con.execute(f"create temp table fresh as select * from {source} "
-                    "where rowid in (select row_id from fresh_rows)")
-        con.execute(f"delete from {name} where rowid in (select row_id from stale_rows)")
-        con.execute(f"insert into {name} select * from fresh")
-        same = _holds_the_build_rows(con, name)
-        for temp in ("fresh", "fresh_rows", "stale_rows", "served_rows", "built_rows"):
-            con.execute(f"drop table {temp}")
-    except duckdb.Error:
-        same = False
-    con.execute("commit" if same else "rollback")
-    return same
-
-
-def _holds_the_build_rows(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the patched table holds the build's rows: the served rows kept (all but the
-    stale ones) and the fresh ones have the build's count, hash sum and hash xor, and the
-    table that many rows. Reads the temp tables ``_patch_rows`` made."""
-    summary = "count(*), sum(row_hash::hugeint), bit_xor(row_hash)"
-    kept_and_fresh = con.execute(
-        f"select {summary} from (select row_hash from served_rows where row_id not in "
-        "(select row_id from stale_rows) union all select row_hash from fresh_rows)"
-    ).fetchall()
-    built = con.execute(f"select {summary} from built_rows").fetchall()
-    held = con.execute(f"select count(*) from {name}").fetchall()
-    return kept_and_fresh == built and held[0][0] == built[0][0]
-
-
-def _replace_rows(
-    con: duckdb.DuckDBPyConnection, name: str, source: str, unseen: list[dt.datetime],
-    keys: list[str],
-) -> bool:
-    """Inside the caller's transaction: the build's rows of the ``unseen`` runs replace
-    their keys' rows; True when the table then holds as many rows as the build's."""
-    if unseen:
-        matches = " and ".join(f'snapshot."{key}" = fresh."{key}"' for key in keys)
-        times = ", ".join("?" for _ in unseen)
-        con.execute(
-            f"create temp table fresh as select * from {source} where {WRITTEN_AT} in ({times})",
-            unseen,
-        )
-        con.execute(f"delete from {name} as snapshot using fresh where {matches}")
-        con.execute(f"insert into {name} select * from fresh")
-        con.execute("drop table fresh")
-    counts = con.execute(f"select (select count(*) from {name}), (select count(*) from {source})")
-    ours, theirs = counts.fetchone() or (0, -1)
-    return ours == theirs
 
 
 def _index_lookup_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, int]) -> None:

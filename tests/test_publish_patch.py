@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import publish, snapshot_base
+from pipelines import publish, snapshot_base, table_patch
 from pipelines.publish import publish_snapshot
 from pipelines.snapshot_base import PATCHED_IN_A_ROW, prepare_in_background, prepared_path
 from tests.tiny_build import build_database
@@ -71,7 +71,7 @@ def _patched_in_a_row(snapshot: Path) -> int:
 def spied(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     """The tiny build's fact stands for a dbt incremental model; record each patch."""
     calls: list[tuple[str, bool]] = []
-    patch = publish._patch
+    patch = table_patch.patch_new_runs
 
     def spy(con, snapshot, schema, table, keys):  # noqa: ANN001, ANN202
         done = patch(con, snapshot, schema, table, keys)
@@ -79,7 +79,7 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
         return done
 
     monkeypatch.setattr(publish, "incremental_keys", lambda: KEYS)
-    monkeypatch.setattr(publish, "_patch", spy)
+    monkeypatch.setattr(table_patch, "patch_new_runs", spy)
     return calls
 
 
@@ -181,14 +181,14 @@ def test_tables_rebuilt_whole_are_patched_by_the_rows_that_differ(
                     "i * 10.0 as fine, null::date as closed from range(100) as t(i)")
     publish_snapshot(build, served)
     calls: list[tuple[str, bool]] = []
-    patch_rows = publish._patch_rows
+    patch_rows = table_patch.patch_changed_rows
 
     def spy(con, snapshot, schema, table):  # noqa: ANN001, ANN202
         done = patch_rows(con, snapshot, schema, table)
         calls.append((f"{schema}.{table}", done))
         return done
 
-    monkeypatch.setattr(publish, "_patch_rows", spy)
+    monkeypatch.setattr(table_patch, "patch_changed_rows", spy)
     with duckdb.connect(str(build)) as con:  # dbt rebuilt it: a case closed, one gone, one new
         con.execute("create or replace table marts.fct_warnings as "
                     "select case_no, fine, case when case_no = 'K7' then date '2022-07-01' "
