@@ -173,11 +173,11 @@ def _copy_tables(
     Given the ``incremental`` marts' keys (a patched publish), every table the snapshot
     already holds is patched (``pipelines.table_patch``): an incremental mart by the rows of
     unseen runs, any other by the rows that differ; a table that cannot be is copied whole.
-    Without (a fresh file), every table is copied whole. Tables not patched are dropped first and
-    the drops checkpointed, so the copies reuse the blocks the old tables held: copied over
-    them, the file grew by its size each day. Tables are made two at a time, each on a
-    connection of its own: a patch is mostly small queries that leave the other core idle
-    (full scale: 6.1-6.7 s -> 4.9-5.1 s for a daily's tables)."""
+    Without (a fresh file), every table is copied whole. Tables not patched are dropped
+    first and the drops checkpointed, so the copies reuse the blocks the old tables held:
+    copied over them, the file grew by its size each day. Tables are made two at a time,
+    each on a connection of its own: a patch is mostly small queries that leave the other
+    core idle (full scale: 6.1-6.7 s -> 4.9-5.1 s for a daily's tables)."""
     published = _published_tables(con)
     snapshot = _snapshot_catalog(con)
     held = set(_published_tables(con, catalog=snapshot))

@@ -2,12 +2,12 @@
 
 The publish (``pipelines.publish``) starts the next snapshot from the served one and makes
 each table the build's. An incremental mart's rows carry the time of the run that wrote
-them, so only the rows of runs the snapshot has not seen need copying
-(``patch_new_runs``); a table dbt rebuilt whole changes by ~1 % a day, so only the rows
-whose hash differs need deleting and inserting (``patch_changed_rows``). Either returns
-False, with the table untouched, whenever the patched table would not equal the build's;
-the publish then copies the table whole. Both run on the snapshot's connection, with the
-build database attached as ``build``.
+them, so only the rows of runs the snapshot has not seen need copying (``patch_new_runs``);
+a table dbt rebuilt whole changes by ~1 % a day, so only the rows whose hash differs need
+deleting and inserting (``patch_changed_rows``). Either returns False, with the table
+untouched, when its checks on the patched table fail (each function says which); the publish
+then copies the table whole. Both run on the snapshot's connection, with the build database
+attached as ``build``.
 """
 
 import datetime as dt
