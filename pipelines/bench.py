@@ -29,6 +29,7 @@ from pipelines.bench_growth import (
     manifest_records,
     measure_step,
 )
+from pipelines.bench_machine import machine
 from pipelines.bench_stages import Stage, run_stage, settle_disk, stage_rows
 from sources.config import REPO_ROOT, DataPaths, data_paths
 
@@ -47,13 +48,6 @@ def indicator_layer(build_db: Path, env: dict[str, str]) -> Stage:
              "--profiles-dir", str(REPO_ROOT / "dbt_project"), "--target-path", target],
             {**env, "COCKPIT_BUILD_DB": str(build_db)},
         )
-
-
-def machine() -> str:
-    cores = os.cpu_count()
-    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return f"{cores} cores, {memory_gib:.0f} GiB, load average {load}"
 
 
 def report(scale: str, stages: list[Stage], records: str, command: str) -> str:

@@ -305,3 +305,37 @@ def test_a_stage_starts_from_a_settled_disk(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(bench_stages.time, "perf_counter", clock)
     stage = bench_stages.run_stage("true", ["true"], dict(os.environ))
     assert calls[:2] == ["sync", "clock"] and stage.wall_s >= 0
+
+
+CPUINFO_TWO_CPUS = """processor\t: 0
+vendor_id\t: GenuineIntel
+model name\t: Intel(R) Xeon(R) Processor
+cpu MHz\t\t: 2100.000
+
+processor\t: 1
+model name\t: Another Processor
+cpu MHz\t\t: 3000.000
+"""
+
+
+def test_cpu_model_names_the_first_processor_and_its_clock() -> None:
+    from pipelines.bench_machine import cpu_model
+
+    assert cpu_model(CPUINFO_TWO_CPUS) == "Intel(R) Xeon(R) Processor, 2100 MHz"
+    # an architecture whose cpuinfo has neither field (some arm64 kernels)
+    assert cpu_model("processor\t: 0\nBogoMIPS\t: 50.00\n") == "unknown processor"
+
+
+def test_machine_line_holds_the_processor_and_both_probe_times(monkeypatch) -> None:
+    from pipelines import bench_machine
+
+    monkeypatch.setattr(bench_machine, "PYTHON_PROBE_N", 1000)
+    monkeypatch.setattr(bench_machine, "DUCKDB_PROBE_ROWS", 1000)
+    line = bench_machine.machine()
+    assert line.startswith(f"{os.cpu_count()} cores (")
+    times = [float(part.split(" s")[0]) for part in line.split("Python ")[1].split("DuckDB ")]
+    assert len(times) == 2 and all(0 <= t < 5 for t in times)  # tiny probes: ~0.00 s
+    # best of: the shortest of the rounds, each round really run
+    calls: list[int] = []
+    assert bench_machine.best_of(lambda: calls.append(1), rounds=3) >= 0
+    assert len(calls) == 3
