@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 
 CPUINFO = Path("/proc/cpuinfo")
-PYTHON_PROBE_N = 5_000_000  # ~0.35 s on a 2.1 GHz Xeon of 2026
-DUCKDB_PROBE_ROWS = 100_000_000  # ~0.85 s there, on both cores
+PYTHON_PROBE_N = 5_000_000  # 0.35-0.46 s on the 2.1 GHz Xeon of docs/benchmarks.md, 2026-12-01
+DUCKDB_PROBE_ROWS = 100_000_000  # 0.87-0.90 s there, on both cores
 ROUNDS = 3
 
 
