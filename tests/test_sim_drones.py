@@ -25,6 +25,8 @@ from sources.readers import DETAIL, FILE, LINE, REASON, ExportFile, read_exports
 from sources.simulator import drones as sim
 from sources.simulator.engine import DEFAULT_SEED
 from sources.simulator.frames import write_frame
+from sources.simulator.grid_events import FrameOutbox
+from sources.simulator.handoffs import SystemMonth
 from sources.simulator.timeline import months
 from sources.simulator.world import build_world
 from sources.simulator.writers import LedgerEntry, WrittenFile, write_export
@@ -82,11 +84,13 @@ def land(root: Path, first: date, last: date, factor: float, defect_rate: float,
         c.table_name: defaultdict(list) for c in ROW_CONTRACTS}
     files: dict[str, list[ExportFile]] = {c.table_name: [] for c in CONTRACTS}
     ledger: list[LedgerEntry] = []
+    findings = FrameOutbox()
     for month in months(first, last):
-        rows = sim.generate_month(world, month, factor, last).rows
+        out = sim.generate_month(world, month, factor, last)
         for contract in ROW_CONTRACTS:
-            for row in rows[contract.table_name]:
+            for row in out.rows[contract.table_name]:
                 outbox[contract.table_name][str(row["updated_at"])[:10]].append(row)
+        findings.add(out.frames)
         frames = sim.track_point_frames(world, month, factor)
         for day in month.days:
             for contract in ROW_CONTRACTS:
@@ -98,10 +102,12 @@ def land(root: Path, first: date, last: date, factor: float, defect_rate: float,
                 written = write_export(root, contract, day, day_rows, "utf-8",
                                        _rng(contract, day, seed), defect_rate)
                 _keep(files, ledger, contract, day, root, written, read)
-            if write(TRACK_POINTS, day):
-                written = write_frame(root, TRACK_POINTS, day, frames[day],
-                                      _rng(TRACK_POINTS, day, seed), defect_rate)
-                _keep(files, ledger, TRACK_POINTS, day, root, written, read)
+            handed = {TRACK_POINTS: frames[day], FINDINGS: findings.pop(FINDINGS, day)}
+            for contract, frame in handed.items():
+                if write(contract, day):
+                    written = write_frame(root, contract, day, frame,
+                                          _rng(contract, day, seed), defect_rate)
+                    _keep(files, ledger, contract, day, root, written, read)
     assert not any(box for box in outbox.values() if any(box.values())), "rows left unwritten"
     batches = {c.table_name: validate_batch(c, read_exports(files[c.table_name], c))
                for c in CONTRACTS}
@@ -330,16 +336,21 @@ def test_finding_lifecycle(demo: Landed) -> None:
     assert 0.8 < on_time < 1.0
 
 
+def _findings(out: SystemMonth) -> pl.DataFrame:
+    """A month's finding state rows (a frame per export day), in file order."""
+    return pl.concat(out.frames[FINDINGS.table_name].values())
+
+
 def test_flood_season_has_more_findings_than_dry_months() -> None:
     """Per drone flying, the flood season brings more sorties and waterlogging on top."""
     world = build_world(DEFAULT_SEED)
 
     def per_drone(first: date, last: date) -> tuple[float, int]:
-        rows = sim.generate_month(world, months(first, last)[0], 0.3, END).rows
-        detected = [r for r in rows[FINDINGS.table_name] if r["status"] == "DETECTED"]
-        drones = {r["drone_id"] for r in rows[FLIGHTS.table_name]}
-        water = sum(1 for r in detected if r["finding_class"] == "WATERLOGGING")
-        return len(detected) / len(drones), water
+        out = sim.generate_month(world, months(first, last)[0], 0.3, END)
+        detected = _findings(out).filter(pl.col("status") == "DETECTED")
+        drones = {r["drone_id"] for r in out.rows[FLIGHTS.table_name]}
+        water = detected.filter(pl.col("finding_class") == "WATERLOGGING").height
+        return detected.height / len(drones), water
 
     flood, flood_water = per_drone(date(2021, 7, 1), date(2021, 7, 31))
     dry, dry_water = per_drone(date(2021, 11, 1), date(2021, 11, 30))
@@ -370,7 +381,7 @@ def test_confirmed_findings_hand_on_clues_and_inspection_triggers() -> None:
     month = months(date(2021, 9, 1), date(2021, 9, 30))[0]
     out = sim.generate_month(world, month, 0.3, END)
     latest = {}
-    for row in out.rows[FINDINGS.table_name]:
+    for row in _findings(out).iter_rows(named=True):
         latest[row["finding_id"]] = row
     assert out.clues and out.triggers
     for clue in out.clues:

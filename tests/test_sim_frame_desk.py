@@ -41,10 +41,10 @@ def _settings(landing: Path) -> DeskSettings:
 
 def test_the_process_writes_what_the_desk_writes_in_process(tmp_path: Path) -> None:
     here = FrameDesk(_settings(tmp_path / "here"))
-    here.write_days({DAY: _tracks()})
+    here.write_days({DAY: {TRACK_POINTS.table_name: _tracks()}})
     process = DeskProcess(_settings(tmp_path / "there"))
     try:
-        process.write_days({DAY: _tracks()})
+        process.write_days({DAY: {TRACK_POINTS.table_name: _tracks()}})
         results = process.finish()
     finally:
         process.close()
@@ -65,7 +65,7 @@ def test_a_failing_writer_fails_the_run_with_its_error(tmp_path: Path) -> None:
     blocked.write_text("a file where the landing zone should be")
     process = DeskProcess(_settings(blocked))
     try:
-        process.write_days({DAY: _tracks()})
+        process.write_days({DAY: {TRACK_POINTS.table_name: _tracks()}})
         with pytest.raises(RuntimeError, match="frame writer failed") as failure:
             process.finish()
     finally:

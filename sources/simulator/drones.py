@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from sources.simulator import sampling
-from sources.simulator.drone_findings import CLASSES, STAGES, Findings, draw_findings
+from sources.simulator.drone_findings import CLASSES, MILESTONES, STAGES, Findings, draw_findings
 from sources.simulator.drone_fleet import (
     FLIGHTS_LABEL,
     FLOOD_DAY,
@@ -44,10 +44,12 @@ from sources.simulator.drone_tracks import (
     point_counts,
 )
 from sources.simulator.formats import Row
+from sources.simulator.grid_events import datetimes, split_days
 from sources.simulator.handoffs import SystemMonth
 from sources.simulator.timeline import Month, day_weight, reform_progress, year_weight
 from sources.simulator.world import Stream, World
 from sources.systems.drones import DOCKS, DRONES, FINDINGS, FLIGHTS
+from sources.validate import POLARS_TYPES
 
 __all__ = ["generate_month", "track_point_frames", "created_records", "build_fleet"]
 
@@ -245,44 +247,59 @@ def _flight_rows(world: World, plan: _MonthPlan, keep: np.ndarray, end_epoch: in
     return _rows(FLIGHTS.column_names, [c[keep] for c in columns])
 
 
-def _finding_rows(
+def _finding_frame(
     world: World, plan: _MonthPlan, found: Findings, keep_flight: np.ndarray, end_epoch: int
-) -> list[Row]:
-    """One row per status change, carrying every milestone reached by then."""
+) -> pl.DataFrame:
+    """One row per status change, carrying every milestone reached by then: a typed frame
+    for the frame writer (findings run to millions of state rows at full scale, too many for
+    row dicts), rows stage by stage as the export files them."""
     geo, n = world.geo, len(found.ids)
-    stamps = [_stamps(found.times[:, s]) for s in range(len(STAGES))]
-    updated = [_stamps(found.updated[:, s]) for s in range(len(STAGES))]
-    fixed = [
-        np.array(found.ids, dtype=object),
-        np.array(plan.sorties.ids, dtype=object)[found.flight],
-        stamps[0],
-        np.array([c.code for c in CLASSES], dtype=object)[found.cls],
-        found.confidence,
-        found.lat,
-        found.lon,
-        np.array(geo.county_codes, dtype=object)[found.county],
-        np.array(geo.town_codes, dtype=object)[found.town],
-    ]
-    dept = np.array(world.departments.codes, dtype=object)[found.dept]
-    none = np.full(n, None, dtype=object)
     keep = keep_flight[found.flight] if n else np.zeros(0, bool)
-    rows: list[Row] = []
-    for s, stage in enumerate(STAGES):
-        idx = np.flatnonzero(keep & (found.times[:, s] >= 0) & (found.updated[:, s] < end_epoch))
-        if stage == "REVIEWED":
-            status = np.where(found.true[idx], "CONFIRMED", "FALSE_ALARM").astype(object)
-        else:
-            status = np.full(len(idx), stage, dtype=object)
-        milestones = [stamps[j][idx] if j <= s else none[idx] for j in range(1, len(STAGES))]
-        columns = [c[idx] for c in fixed] + [
-            dept[idx] if s >= 2 else none[idx],
-            status,
-            stamps[s][idx],
-            *milestones,
-            updated[s][idx],
-        ]
-        rows.extend(_rows(FINDINGS.column_names, columns))
-    return rows
+    picked = [
+        np.flatnonzero(keep & (found.times[:, s] >= 0) & (found.updated[:, s] < end_epoch))
+        for s in range(len(STAGES))
+    ]
+    idx = np.concatenate(picked).astype(np.int64)
+    stage = np.repeat(np.arange(len(STAGES)), [len(p) for p in picked])
+    # the review's outcome is the status its row shows
+    status = np.where(stage != STAGES.index("REVIEWED"), stage,
+                      np.where(found.true[idx], len(STAGES), len(STAGES) + 1))
+    times, rows = found.times[idx], np.arange(len(idx))
+    pushed = stage >= STAGES.index("PUSHED")
+    columns: dict[str, pl.Series | np.ndarray] = {
+        "finding_id": _pick(found.ids, idx),
+        "flight_id": _pick(plan.sorties.ids, found.flight[idx]),
+        "detected_at": _timestamps(times[:, 0], times[:, 0] >= 0),
+        "finding_class": _pick([c.code for c in CLASSES], found.cls[idx]),
+        "confidence": found.confidence[idx],
+        "lat": found.lat[idx],
+        "lon": found.lon[idx],
+        "county_code": _pick(geo.county_codes, found.county[idx]),
+        "town_code": _pick(geo.town_codes, found.town[idx]),
+        "routed_dept_code": pl.select(pl.when(pl.Series(pushed)).then(
+            _pick(world.departments.codes, found.dept[idx]))).to_series(),
+        "status": _pick([*STAGES, "CONFIRMED", "FALSE_ALARM"], status),
+        "status_at": _timestamps(times[rows, stage], np.ones(len(idx), bool)),
+        **{name: _timestamps(times[:, j], (j <= stage) & (times[:, j] >= 0))
+           for j, name in enumerate(MILESTONES, start=1)},
+        "updated_at": _timestamps(found.updated[idx, stage], found.updated[idx, stage] >= 0),
+    }
+    return pl.DataFrame({name: pl.Series(name, values).cast(_FINDING_TYPES[name])
+                         for name, values in columns.items()}).select(FINDINGS.column_names)
+
+
+def _pick(values: list[str], index: np.ndarray) -> pl.Series:
+    """``values[index]`` as a text column, taken in polars (no Python string per row)."""
+    return pl.Series(values, dtype=pl.String).gather(index)
+
+
+_FINDING_TYPES = {c.name: POLARS_TYPES[c.type] for c in FINDINGS.columns}
+
+
+def _timestamps(seconds: np.ndarray, reached: np.ndarray) -> pl.Series:
+    """Epoch seconds as the contract's timestamp type, null where not ``reached``."""
+    stamps = datetimes(np.where(reached, seconds, 0))
+    return pl.select(pl.when(pl.Series(reached)).then(stamps)).to_series()
 
 
 # --- the interface the engine calls ----------------------------------------------------------
@@ -333,11 +350,14 @@ def generate_month(world: World, month: Month, factor: float, end: date) -> Syst
         DOCKS.table_name: [r for r in docks if str(r["updated_at"])[:10] <= last],
         DRONES.table_name: [r for r in drones if str(r["updated_at"])[:10] <= last],
         FLIGHTS.table_name: _flight_rows(world, plan, keep, end_epoch),
-        FINDINGS.table_name: _finding_rows(world, plan, found, keep, end_epoch),
     }
+    findings = _finding_frame(world, plan, found, keep, end_epoch)
     exported = keep[found.flight] if len(found.ids) else np.zeros(0, dtype=bool)
     clues, triggers = handoffs(world, found, exported, month.label, end)
-    return SystemMonth(rows=rows, records=created_records(rows), clues=clues, triggers=triggers)
+    records = {**created_records(rows), FINDINGS.table_name: findings.filter(
+        pl.col("status") == "DETECTED").height}
+    return SystemMonth(rows=rows, frames={FINDINGS.table_name: split_days(findings, FINDINGS)},
+                       records=records, clues=clues, triggers=triggers)
 
 
 def track_point_frames(world: World, month: Month, factor: float) -> dict[date, pl.DataFrame]:
@@ -353,7 +373,8 @@ def track_point_frames(world: World, month: Month, factor: float) -> dict[date, 
 
 def created_records(rows: dict[str, list[Row]]) -> dict[str, int]:
     """Records created in a month's rows (for the run report): docks and drones commissioned,
-    sorties flown, findings detected. State rows of older records are not counted."""
+    sorties flown (findings detected are counted from their frame). State rows of older
+    records are not counted."""
 
     def commissioned(table: str) -> int:
         return sum(
@@ -364,7 +385,4 @@ def created_records(rows: dict[str, list[Row]]) -> dict[str, int]:
         DOCKS.table_name: commissioned(DOCKS.table_name),
         DRONES.table_name: commissioned(DRONES.table_name),
         FLIGHTS.table_name: len(rows.get(FLIGHTS.table_name, [])),
-        FINDINGS.table_name: sum(
-            1 for r in rows.get(FINDINGS.table_name, []) if r["status"] == "DETECTED"
-        ),
     }

@@ -78,7 +78,7 @@ CONTRACTS: tuple[TableContract, ...] = (
 )
 # Tables generated as columnar frames per day, written by the fast frame writers.
 FRAME_CONTRACTS: tuple[TableContract, ...] = (
-    drone_contracts.TRACK_POINTS,
+    *drone_contracts.FRAME_CONTRACTS,  # track points first: the desk gets them day by day
     *inspection_contracts.FRAME_CONTRACTS,
     *complaint_contracts.FRAME_CONTRACTS,
     *grid_contracts.FRAME_CONTRACTS,
@@ -88,6 +88,9 @@ FRAME_CONTRACTS: tuple[TableContract, ...] = (
     *enforcement_contracts.FRAME_CONTRACTS,
     *oversight_contracts.CONTRACTS,
 )
+# Frame tables the engine writes itself; the writer process takes the rest. Writing is split
+# so that both processes are about equally busy (docs/benchmarks.md, generation profile).
+LOCAL_FRAME_TABLES = frozenset({"approvals_steps", "approvals_applications"})
 REGISTERS = (organisation, items, warning_sim)  # systems exporting a snapshot, then change rows
 
 
@@ -171,7 +174,7 @@ def generate(
                 print(f"[simulator] {month.year}-{month.month:02d} "
                       + "  ".join(f"{t} {n:,}" for t, n in report.records.items()),
                       file=sys.stderr)
-        run.account(run.desk.finish())
+        run.account([*run.desk.finish(), *run.local.finish()])
     finally:
         run.desk.close()
         credit.finish_run(run.world)
@@ -218,10 +221,16 @@ class _Run:
                 keys = {r[k] for rows in by_day.values() for r in rows
                         for k in _contract(table).key}
                 report.records[table] = len(keys)
-        # Frame tables are written by a second process while the next month is generated.
+        # Most frame tables are written by a second process while the next month is
+        # generated; the engine writes the others between its months.
+        remote = tuple(c for c in FRAME_CONTRACTS if c.table_name not in LOCAL_FRAME_TABLES)
+        local = tuple(c for c in FRAME_CONTRACTS if c.table_name in LOCAL_FRAME_TABLES)
         settings = DeskSettings(landing, world.seed, report.end, report.defect_rate,
-                                FRAME_CONTRACTS, len(CONTRACTS))
+                                remote, len(CONTRACTS))
         self.desk = DeskProcess(settings) if writer_process else LocalDesk(settings)
+        self.local = LocalDesk(DeskSettings(landing, world.seed, report.end,
+                                            report.defect_rate, local,
+                                            len(CONTRACTS) + len(remote)))
 
     def month(self, month: Month) -> None:
         """Generate every system's month in causal order and write the month's days.
@@ -265,14 +274,15 @@ class _Run:
         self._take(cases)
         self._take(oversight.generate_month(world, month, handed, end))
         tracks = drones.track_point_frames(world, month, factor)
-        days = {day: tracks[day] for day in month.days}
         points = drone_contracts.TRACK_POINTS.table_name
         self.report.records[points] = (self.report.records.get(points, 0)
-                                       + sum(frame.height for frame in days.values()))
-        self.desk.write_days(days)  # the frame files first: they then overlap the row files
+                                       + sum(tracks[day].height for day in month.days))
+        # the writer's files first: they then overlap the engine's own
+        self.desk.write_days({day: {points: tracks[day]} for day in month.days})
         for day in month.days:
             for contract in CONTRACTS:
                 self._write(contract, day)
+        self.local.write_days({day: {} for day in month.days})
 
     def _take(self, system_month: SystemMonth) -> None:
         """File a system's month: rows into the outbox, frames into the frame outbox, and
@@ -281,7 +291,9 @@ class _Run:
             box = self.outbox[table]
             for row in rows:
                 box[str(row["updated_at"])[:10]].append(row)
-        self.desk.add(system_month.frames)
+        frames = system_month.frames
+        self.desk.add({t: f for t, f in frames.items() if t not in LOCAL_FRAME_TABLES})
+        self.local.add({t: f for t, f in frames.items() if t in LOCAL_FRAME_TABLES})
         for table, count in system_month.records.items():
             self.report.records[table] = self.report.records.get(table, 0) + count
         self.clues.extend(system_month.clues)

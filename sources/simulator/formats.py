@@ -70,7 +70,11 @@ def _bools_as_digits(values: tuple[object, ...], flags: list[int]) -> list[objec
 def json_line(row: Row, contract: TableContract) -> str:
     """One JSON object (with its '\\n'), keys in contract order."""
     ordered = {name: row[name] for name in contract.column_names}
-    return json.dumps(ordered, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _JSON.encode(ordered) + "\n"
+
+
+# One encoder for every line: ``json.dumps`` with options builds a new encoder per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def header_line(contract: TableContract) -> str:

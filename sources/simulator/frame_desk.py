@@ -59,7 +59,7 @@ class DeskSettings:
     seed: int
     end: date
     defect_rate: float
-    contracts: tuple[TableContract, ...]  # first: the track points, handed over per day
+    contracts: tuple[TableContract, ...]  # the tables this desk writes, in write order
     first_order: int  # write-order index of ``contracts[0]``
 
 
@@ -75,13 +75,16 @@ class FrameDesk:
     def add(self, frames: dict[str, dict[date, pl.DataFrame]]) -> None:
         self.frames.add(frames)
 
-    def write_days(self, tracks: dict[date, pl.DataFrame]) -> None:
-        """Every frame table's file of each day, in the engine's order."""
-        head, *rest = self.settings.contracts
-        for day, frame in tracks.items():
-            self._write(head, day, frame, 0)
-            for offset, contract in enumerate(rest, start=1):
-                self._write(contract, day, self.frames.pop(contract, day), offset)
+    def write_days(self, days: dict[date, dict[str, pl.DataFrame]]) -> None:
+        """Every table's file of each day, in the engine's order. A frame handed over with
+        its day (track points: millions of rows, already in file order) is written as it
+        is; every other table's comes from the outbox."""
+        for day, handed in days.items():
+            for offset, contract in enumerate(self.settings.contracts):
+                frame = handed.get(contract.table_name)
+                if frame is None:
+                    frame = self.frames.pop(contract, day)
+                self._write(contract, day, frame, offset)
 
     def _write(self, contract: TableContract, day: date, frame: pl.DataFrame,
                offset: int) -> None:
@@ -155,8 +158,8 @@ class DeskProcess:
         if frames:
             self._put(("frames", frames))
 
-    def write_days(self, tracks: dict[date, pl.DataFrame]) -> None:
-        self._put(("days", tracks))
+    def write_days(self, days: dict[date, dict[str, pl.DataFrame]]) -> None:
+        self._put(("days", days))
 
     def finish(self) -> list[FileResult]:
         """Wait for the last file; the results, or the writer's error raised here."""

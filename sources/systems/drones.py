@@ -198,6 +198,8 @@ FINDINGS = TableContract(
     formats=("csv",),
 )
 
-# Tables the simulator hands to the engine as rows; track points have their own fast writer.
-ROW_CONTRACTS = (DOCKS, DRONES, FLIGHTS, FINDINGS)
+# Tables the simulator hands to the engine as rows; track points and the findings' state rows
+# (millions at full scale) travel as polars frames to the frame writer.
+ROW_CONTRACTS = (DOCKS, DRONES, FLIGHTS)
+FRAME_CONTRACTS = (TRACK_POINTS, FINDINGS)
 CONTRACTS = (DOCKS, DRONES, FLIGHTS, TRACK_POINTS, FINDINGS)
