@@ -78,7 +78,7 @@ CONTRACTS: tuple[TableContract, ...] = (
 )
 # Tables generated as columnar frames per day, written by the fast frame writers.
 FRAME_CONTRACTS: tuple[TableContract, ...] = (
-    *drone_contracts.FRAME_CONTRACTS,  # track points first: the desk gets them day by day
+    *drone_contracts.FRAME_CONTRACTS,  # track points are handed to the desk with their day
     *inspection_contracts.FRAME_CONTRACTS,
     *complaint_contracts.FRAME_CONTRACTS,
     *grid_contracts.FRAME_CONTRACTS,
@@ -89,7 +89,7 @@ FRAME_CONTRACTS: tuple[TableContract, ...] = (
     *oversight_contracts.CONTRACTS,
 )
 # Frame tables the engine writes itself; the writer process takes the rest. Writing is split
-# so that both processes are about equally busy (docs/benchmarks.md, generation profile).
+# so that both processes are about equally busy (docs/benchmarks.md, session 24).
 LOCAL_FRAME_TABLES = frozenset({"approvals_steps", "approvals_applications"})
 REGISTERS = (organisation, items, warning_sim)  # systems exporting a snapshot, then change rows
 
