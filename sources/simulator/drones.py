@@ -252,7 +252,7 @@ def _finding_frame(
 ) -> pl.DataFrame:
     """One row per status change, carrying every milestone reached by then: a typed frame
     for the frame writer (findings run to millions of state rows at full scale, too many for
-    row dicts), rows stage by stage as the export files them."""
+    row dicts). Rows come stage by stage; ``split_days`` puts them in file order."""
     geo, n = world.geo, len(found.ids)
     keep = keep_flight[found.flight] if n else np.zeros(0, bool)
     picked = [
@@ -335,10 +335,11 @@ def _in_range(plan: _MonthPlan, days: tuple[date, ...]) -> np.ndarray:
 
 
 def generate_month(world: World, month: Month, factor: float, end: date) -> SystemMonth:
-    """Rows per table name (``drones_docks``, ``drones_drones``, ``drones_flights``,
-    ``drones_findings``) for the days of ``month``, with every later state row up to ``end``;
-    each row's ``updated_at`` is the day it is exported; and the clues and inspection triggers
-    the month's findings hand on. Track points: ``track_point_frames``.
+    """Rows per table name (``drones_docks``, ``drones_drones``, ``drones_flights``) and the
+    ``drones_findings`` frames per export day, for the days of ``month``, with every later
+    state row up to ``end``; each row's ``updated_at`` is the day it is exported; and the clues
+    and inspection triggers the month's findings hand on. Track points:
+    ``track_point_frames``.
     """
     plan = _month_plan(world, month, factor)
     end_epoch = (_epoch_day(end) + 1) * 86400
