@@ -24,6 +24,7 @@ import numpy as np
 import polars as pl
 
 from sources.simulator import sampling
+from sources.simulator.case_events import labels
 from sources.simulator.drone_findings import CLASSES, MILESTONES, STAGES, Findings, draw_findings
 from sources.simulator.drone_fleet import (
     FLIGHTS_LABEL,
@@ -267,18 +268,18 @@ def _finding_frame(
     times, rows = found.times[idx], np.arange(len(idx))
     pushed = stage >= STAGES.index("PUSHED")
     columns: dict[str, pl.Series | np.ndarray] = {
-        "finding_id": _pick(found.ids, idx),
-        "flight_id": _pick(plan.sorties.ids, found.flight[idx]),
+        "finding_id": labels(found.ids, idx),
+        "flight_id": labels(plan.sorties.ids, found.flight[idx]),
         "detected_at": _timestamps(times[:, 0], times[:, 0] >= 0),
-        "finding_class": _pick([c.code for c in CLASSES], found.cls[idx]),
+        "finding_class": labels([c.code for c in CLASSES], found.cls[idx]),
         "confidence": found.confidence[idx],
         "lat": found.lat[idx],
         "lon": found.lon[idx],
-        "county_code": _pick(geo.county_codes, found.county[idx]),
-        "town_code": _pick(geo.town_codes, found.town[idx]),
+        "county_code": labels(geo.county_codes, found.county[idx]),
+        "town_code": labels(geo.town_codes, found.town[idx]),
         "routed_dept_code": pl.select(pl.when(pl.Series(pushed)).then(
-            _pick(world.departments.codes, found.dept[idx]))).to_series(),
-        "status": _pick([*STAGES, "CONFIRMED", "FALSE_ALARM"], status),
+            labels(world.departments.codes, found.dept[idx]))).to_series(),
+        "status": labels([*STAGES, "CONFIRMED", "FALSE_ALARM"], status),
         "status_at": _timestamps(times[rows, stage], np.ones(len(idx), bool)),
         **{name: _timestamps(times[:, j], (j <= stage) & (times[:, j] >= 0))
            for j, name in enumerate(MILESTONES, start=1)},
@@ -286,11 +287,6 @@ def _finding_frame(
     }
     return pl.DataFrame({name: pl.Series(name, values).cast(_FINDING_TYPES[name])
                          for name, values in columns.items()}).select(FINDINGS.column_names)
-
-
-def _pick(values: list[str], index: np.ndarray) -> pl.Series:
-    """``values[index]`` as a text column, taken in polars (no Python string per row)."""
-    return pl.Series(values, dtype=pl.String).gather(index)
 
 
 _FINDING_TYPES = {c.name: POLARS_TYPES[c.type] for c in FINDINGS.columns}
