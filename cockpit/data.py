@@ -234,8 +234,9 @@ order by display_order nulls last, category_code
 # almost empty default, so the selectable periods stop at meta.build_info.data_as_of.
 _AS_OF_SQL = "(select max(data_as_of) from meta.build_info)"
 
+# The periods come from indicators.periods (a few dozen rows), not a scan of every value.
 _PERIODS_SQL = f"""
-select distinct period_start from indicators.values
+select period_start from indicators.periods
 where period_grain = ? and period_start <= coalesce({_AS_OF_SQL}, period_start)
 order by period_start desc
 """
@@ -245,7 +246,7 @@ select category_code, period_start, value, numerator, denominator, target, score
 from indicators.values
 where period_grain = ? and geo_level = ? and geo_code = ? and department_code = ?
   and period_start = coalesce(?, (
-        select max(period_start) from indicators.values
+        select max(period_start) from indicators.periods
         where period_grain = ? and period_start <= coalesce({_AS_OF_SQL}, period_start)))
 order by category_code
 """
@@ -275,20 +276,25 @@ where period_grain = $grain and period_start = $period
   and list_contains($geos, geo_code) and list_contains($departments, department_code)
 """
 
+# Only the page's categories and the months a tile draws: every category's whole history
+# for the slice was ~5,000 rows at full scale, a third of them split into trends in Python
+# and never shown.
 _SLICE_TRENDS_SQL = """
 select category_code, geo_code, department_code, period_start, value, target, score, status
 from indicators.values
-where period_grain = $grain and period_start <= $period
+where period_grain = $grain and period_start <= $period and period_start >= $since
+  and list_contains($categories, category_code)
   and list_contains($geos, geo_code) and list_contains($departments, department_code)
 order by category_code, geo_code, department_code, period_start
 """
 
 # Which levels and whether per-department slices exist, per category: a tile whose category is
 # not computed for a town (teams sit at county level) falls back to the nearest level that is.
+# Read from indicators.category_levels: grouping every value took ~45 ms of each page's first
+# view at full scale (measured in AppTest), the few hundred rows take ~2.
 _CATEGORY_LEVELS_SQL = """
-select category_code, geo_level, bool_or(department_code <> 'ALL') as has_departments
-from indicators.values where period_grain = $grain
-group by category_code, geo_level
+select category_code, geo_level, has_departments
+from indicators.category_levels where period_grain = $grain
 """
 
 # A league table: every place under one parent (counties of the city, towns of a county) for
@@ -386,10 +392,23 @@ def load_slice_values(
 
 
 def load_slice_trends(
-    period: date, geos: list[str], departments: list[str], period_grain: str = "month"
+    period: date,
+    since: date,
+    categories: list[str],
+    geos: list[str],
+    departments: list[str],
+    period_grain: str = "month",
 ) -> pd.DataFrame:
-    """History up to ``period`` for the same places and departments, oldest first."""
-    params = {"grain": period_grain, "period": period, "geos": geos, "departments": departments}
+    """History from ``since`` to ``period`` of some categories for the same places and
+    departments, oldest first."""
+    params = {
+        "grain": period_grain,
+        "period": period,
+        "since": since,
+        "categories": categories,
+        "geos": geos,
+        "departments": departments,
+    }
     return query(_SLICE_TRENDS_SQL, params)
 
 

@@ -99,7 +99,11 @@ def build_tiles(categories: pd.DataFrame, chosen: Slice, lang: Lang) -> list[Til
     geos = [code for _, code in chosen.chain]
     departments = list(dict.fromkeys([chosen.department, data.ALL_DEPARTMENTS]))
     values = _rows_by_slice(data.load_slice_values(chosen.period, geos, departments))
-    histories = _trends_by_slice(data.load_slice_trends(chosen.period, geos, departments))
+    codes = [str(code) for code in categories["category_code"]]
+    since = add_months(chosen.period, 1 - TREND_MONTHS)
+    histories = _trends_by_slice(
+        data.load_slice_trends(chosen.period, since, codes, geos, departments)
+    )
     levels = category_levels()
     return [
         _tile(category, values, histories, levels, chosen, lang)

@@ -258,3 +258,27 @@ def test_seed_figures_are_reproduced_by_computation(published_data_dir: Path) ->
         assert at("META_CATEGORIES") == 159
         assert at("META_COCKPITS") == 16
         assert at("META_INDICATORS") >= 3000
+
+
+def test_period_and_level_summaries_are_the_values_summed_up(published_data_dir: Path) -> None:
+    """``periods`` and ``category_levels`` (what the cockpit reads instead of scanning every
+    value) hold exactly what the values say, recounted here with polars."""
+    with snapshot(published_data_dir) as con:
+        values = con.sql('select * from indicators."values"').pl()
+        periods = con.sql("select * from indicators.periods").pl()
+        levels = con.sql("select * from indicators.category_levels").pl()
+    expected_periods = values.group_by("period_grain", "period_start").agg(
+        pl.col("category_code").n_unique().alias("categories"), pl.len().alias("value_rows")
+    )
+    expected_levels = values.group_by("category_code", "period_grain", "geo_level").agg(
+        (pl.col("department_code") != "ALL").any().alias("has_departments"),
+        pl.col("period_start").min().alias("first_period"),
+        pl.col("period_start").max().alias("last_period"),
+        pl.len().alias("value_rows"),
+    )
+    for got, expected, key in (
+        (periods, expected_periods, ["period_grain", "period_start"]),
+        (levels, expected_levels, ["category_code", "period_grain", "geo_level"]),
+    ):
+        assert got.height == expected.height > 0
+        assert got.sort(key).to_dicts() == expected.select(got.columns).sort(key).to_dicts()

@@ -53,9 +53,9 @@ order by success, severity, asset_key, expectation
 
 _COVERAGE_SQL = """
 select c.category_code, c.name_zh, c.name_en, c.fact_model, c.cockpits, c.display_order,
-       max(v.period_start) as last_period, count(v.value) as values
+       max(v.last_period) as last_period, coalesce(sum(v.value_rows), 0)::bigint as values
 from indicators.catalog c
-left join indicators.values v
+left join indicators.category_levels v
   on v.category_code = c.category_code and v.period_grain = 'month'
 group by all order by c.display_order nulls last, c.category_code
 """
