@@ -17,6 +17,7 @@ import pytest
 from cockpit.geo import SCORE_META
 from cockpit.i18n import t
 from cockpit.views.approval_loop import loop_flows
+from cockpit.views.cases import AGE_BUCKETS, age_bucket, bucket_counts
 from tests.test_cockpit_app import _snapshot, page_categories, run_page
 
 
@@ -162,3 +163,14 @@ def test_burden_page_lists_the_months_repeat_alerts_and_draws_their_timelines(
     assert sum(len(trace["x"]) for trace in traces) == visits
     suffixes = {label.rsplit("·", 1)[1] for trace in traces for label in trace["y"]}
     assert suffixes == {uscc[-6:] for uscc in flagged}
+
+
+def test_ageing_buckets_count_each_case_once_in_its_own_bucket() -> None:
+    """The counts drawn (one pass over the array) agree with labelling every case by
+    ``age_bucket``, edges included, and the last bucket holds the overdue ones."""
+    ages = pd.Series([0, 1, 30, 31, 59, 60, 61, 80, 81, 90, 91, 365, 30, 90])
+    labels = [age_bucket(int(days), "en") for days in ages]
+    order = [age_bucket(upper, "en") for upper in AGE_BUCKETS] + [age_bucket(10_000, "en")]
+    assert bucket_counts(ages) == [labels.count(label) for label in order]
+    assert bucket_counts(ages)[-1] == int((ages > AGE_BUCKETS[-1]).sum()) == 2
+    assert bucket_counts(pd.Series([], dtype="int64")) == [0] * len(order)

@@ -4,6 +4,7 @@ decision limit undecided, and what penalties were imposed.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -98,17 +99,20 @@ def age_bucket(days: int, lang: str) -> str:
     return t("cases.over", lang, n=DECISION_LIMIT_DAYS)  # type: ignore[arg-type]
 
 
+def bucket_counts(age_days: pd.Series) -> list[int]:
+    """Cases per ageing bucket, overdue last: counted in one pass over the array (labelling
+    each of ~14,000 open cases at full scale first was a fifth of the page's render)."""
+    index = np.searchsorted(np.asarray(AGE_BUCKETS), age_days.to_numpy(dtype="int64"))
+    return [int(n) for n in np.bincount(index, minlength=len(AGE_BUCKETS) + 1)]
+
+
 def _ageing(ctx: PageContext) -> None:
     lang = ctx.lang
     frame = q.CASES_OPEN.run(ctx.scope)
     order = [age_bucket(upper, lang) for upper in AGE_BUCKETS]
     order.append(t("cases.over", lang, n=DECISION_LIMIT_DAYS))
-    counts = frame["age_days"].map(lambda d: age_bucket(int(d), lang)).value_counts()
     shown = pd.DataFrame(
-        {
-            t("cases.age", lang): order,
-            t("cases.cases", lang): [int(counts.get(b, 0)) for b in order],
-        }
+        {t("cases.age", lang): order, t("cases.cases", lang): bucket_counts(frame["age_days"])}
     )
     age, cases = shown.columns
     fig = charts.bar(shown, age, cases)
