@@ -9,6 +9,9 @@ one page and follows the sidebar links.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import os
 import socket
 import subprocess
@@ -324,5 +327,30 @@ def test_entity_profile_search_and_deep_link(
         _assert_no_exception(page)
         shot = _screenshot(page, f"{PROFILE}_search_zh.png")
         assert shot.stat().st_size > 10_000
+    finally:
+        page.close()
+
+
+def test_export_is_made_when_clicked(
+    browser: Browser, cockpit_url: str, expected: dict[str, list[str]]
+) -> None:
+    """The overview's tile export is written only when its button is clicked (the page does
+    not make every CSV while it draws); the file that arrives is the tile grid, in tile
+    order, as UTF-8 with a BOM."""
+    page = browser.new_page(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
+    try:
+        page.goto(cockpit_url, wait_until="domcontentloaded")
+        _wait_for_page(page, PAGES[0].url_path, "zh")
+        button = page.locator('[data-testid="stDownloadButton"] button').first
+        with page.expect_download(timeout=RENDER_MS) as arrival:
+            button.click()
+        download = arrival.value
+        assert download.suggested_filename == f"{PAGES[0].url_path}_tiles.csv"
+        body = Path(download.path()).read_bytes()
+        assert body.startswith(codecs.BOM_UTF8)
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        assert rows[0][:2] == [STRINGS["col.code"]["zh"], STRINGS["col.category"]["zh"]]
+        assert [row[0] for row in rows[1:]] == expected["codes"]
+        assert [row[1] for row in rows[1:]] == expected["name_zh"]
     finally:
         page.close()
