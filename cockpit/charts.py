@@ -42,10 +42,15 @@ def layout(
     }
 
 
-def styled(fig: go.Figure, height: int = DEFAULT_HEIGHT, legend: bool = True) -> go.Figure:
-    """Apply the shared layout to a figure a page built itself."""
-    fig.update_layout(layout(height, legend))
-    return fig
+def figure(
+    traces: Sequence[dict[str, Any]],
+    height: int = DEFAULT_HEIGHT,
+    legend: bool = True,
+    **extra: Any,
+) -> go.Figure:
+    """Plain trace dicts in the shared layout, made by one constructor: ``update_layout`` on
+    a built figure parses every property path and took ~7 ms a chart (the constructor ~1)."""
+    return go.Figure(data=list(traces), layout=layout(height, legend, **extra))
 
 
 def _groups(frame: pd.DataFrame, colour: str | None) -> list[tuple[str | None, pd.DataFrame]]:
@@ -155,52 +160,49 @@ def line(
 
 def funnel(labels: Sequence[str], values: Sequence[float], height: int = 300) -> go.Figure:
     """Stages of a closed loop, each bar showing its share of the first stage."""
-    fig = go.Figure(
-        go.Funnel(
-            y=list(labels),
-            x=list(values),
-            textinfo="value+percent initial",
-            marker={"color": theme.PRIMARY},
-            connector={"line": {"color": "#C9D3DD"}},
-        )
-    )
-    return styled(fig, height, legend=False)
+    trace = {
+        "type": "funnel",
+        "y": list(labels),
+        "x": list(values),
+        "textinfo": "value+percent initial",
+        "marker": {"color": theme.PRIMARY},
+        "connector": {"line": {"color": "#C9D3DD"}},
+    }
+    return figure([trace], height, legend=False)
 
 
 def gauge(value: float | None, target: float | None, height: int = 260) -> go.Figure:
     """A 0–100% gauge with the target as a threshold mark (value stored as a fraction)."""
     shown = None if value is None else value * 100
-    fig = go.Figure(
-        go.Indicator(
-            mode="gauge+number",
-            value=shown,
-            number={"suffix": "%", "valueformat": ".1f"},
-            gauge={
-                "axis": {"range": [0, 100], "ticksuffix": "%"},
-                "bar": {"color": theme.PRIMARY},
-                "threshold": {
-                    "line": {"color": theme.STATUS_COLOURS["red"], "width": 3},
-                    "value": None if target is None else target * 100,
-                },
-                "steps": [{"range": [0, 100], "color": "#EEF1F4"}],
+    trace = {
+        "type": "indicator",
+        "mode": "gauge+number",
+        "value": shown,
+        "number": {"suffix": "%", "valueformat": ".1f"},
+        "gauge": {
+            "axis": {"range": [0, 100], "ticksuffix": "%"},
+            "bar": {"color": theme.PRIMARY},
+            "threshold": {
+                "line": {"color": theme.STATUS_COLOURS["red"], "width": 3},
+                "value": None if target is None else target * 100,
             },
-        )
-    )
-    return styled(fig, height, legend=False)
+            "steps": [{"range": [0, 100], "color": "#EEF1F4"}],
+        },
+    }
+    return figure([trace], height, legend=False)
 
 
 def donut(labels: Sequence[str], values: Sequence[float], height: int = 300) -> go.Figure:
     """Shares of a whole (channels, outcomes)."""
-    fig = go.Figure(
-        go.Pie(
-            labels=list(labels),
-            values=list(values),
-            hole=0.55,
-            marker={"colors": list(theme.PALETTE)},
-            sort=False,
-        )
-    )
-    return styled(fig, height)
+    trace = {
+        "type": "pie",
+        "labels": list(labels),
+        "values": list(values),
+        "hole": 0.55,
+        "marker": {"colors": list(theme.PALETTE)},
+        "sort": False,
+    }
+    return figure([trace], height)
 
 
 def histogram(frame: pd.DataFrame, x: str, colour: str | None = None) -> go.Figure:
@@ -224,15 +226,14 @@ def sankey(
     values: Sequence[float], height: int = 420,
 ) -> go.Figure:
     """Flows between labelled nodes (indexes into ``labels``)."""
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            node={"label": list(labels), "pad": 14, "thickness": 14,
-                  "color": [_tint(i) for i in range(len(labels))]},
-            link={"source": list(sources), "target": list(targets), "value": list(values)},
-        )
-    )
-    return styled(fig, height, legend=False)
+    trace = {
+        "type": "sankey",
+        "arrangement": "snap",
+        "node": {"label": list(labels), "pad": 14, "thickness": 14,
+                 "color": [_tint(i) for i in range(len(labels))]},
+        "link": {"source": list(sources), "target": list(targets), "value": list(values)},
+    }
+    return figure([trace], height, legend=False)
 
 
 def timeline(frame: pd.DataFrame, x: str, y: str, colour: str, height: int = 360) -> go.Figure:

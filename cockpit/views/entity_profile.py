@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from cockpit import charts, sections, theme
@@ -275,22 +274,25 @@ def _timeline(uscc: str, events: pd.DataFrame, lang: Lang) -> None:
     )
     order = [system_label(s.key, lang) for s in q.SYSTEMS if s.key in set(events["system"])]
     day, system, ref, detail = shown.columns
-    fig = go.Figure()
+    traces = []
     for index, label in enumerate(order):
         rows = shown[shown[system] == label]
-        fig.add_trace(
-            go.Scatter(
-                x=pd.to_datetime(rows[day]),
-                y=rows[system],
-                mode="markers",
-                name=label,
-                marker={"size": 10, "opacity": 0.75, "color": theme.PALETTE[index % 12]},
-                text=[f"{a} · {b}" for a, b in zip(rows[ref], rows[detail], strict=True)],
-                hovertemplate="%{x|%Y-%m-%d}<br>%{text}<extra>%{y}</extra>",
-            )
-        )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)))
-    charts.styled(fig, 90 + 42 * max(len(order), 1), legend=False)
+        traces.append({
+            "type": "scatter",
+            "x": pd.to_datetime(rows[day]).to_numpy(),
+            "y": rows[system].to_numpy(),
+            "mode": "markers",
+            "name": label,
+            "marker": {"size": 10, "opacity": 0.75, "color": theme.PALETTE[index % 12]},
+            "text": [f"{a} · {b}" for a, b in zip(rows[ref], rows[detail], strict=True)],
+            "hovertemplate": "%{x|%Y-%m-%d}<br>%{text}<extra>%{y}</extra>",
+        })
+    fig = charts.figure(
+        traces,
+        90 + 42 * max(len(order), 1),
+        legend=False,
+        yaxis={"categoryorder": "array", "categoryarray": list(reversed(order))},
+    )
     sections.chart("", fig, shown, f"{CODE}_timeline_{uscc}", lang)
     st.caption(t("profile.timeline_note", lang))
 
@@ -307,21 +309,24 @@ def _credit(uscc: str, months: pd.DataFrame, lang: Lang) -> None:
         }
     )
     month, credit, _ = shown.columns
-    fig = go.Figure(
-        go.Scatter(
-            x=shown[month],
-            y=shown[credit],
-            mode="lines+markers",
-            line={"shape": "hv", "color": theme.PRIMARY},
-            showlegend=False,
-        )
+    step = {
+        "type": "scatter",
+        "x": shown[month].to_numpy(),
+        "y": shown[credit].to_numpy(),
+        "mode": "lines+markers",
+        "line": {"shape": "hv", "color": theme.PRIMARY},
+        "showlegend": False,
+    }
+    fig = charts.figure(
+        [step],
+        220,
+        legend=False,
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": list(CREDIT_CLASSES),
+            "range": [-0.5, len(CREDIT_CLASSES) - 0.5],  # all four classes, whatever it had
+        },
     )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=list(CREDIT_CLASSES),
-        range=[-0.5, len(CREDIT_CLASSES) - 0.5],  # all four classes, whatever the entity had
-    )
-    charts.styled(fig, 220, legend=False)
     sections.chart(t("profile.credit", lang), fig, shown, f"{CODE}_credit_chart_{uscc}", lang)
 
 
