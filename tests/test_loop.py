@@ -107,3 +107,26 @@ def test_an_entitys_record_moves_its_credit_class_and_the_class_its_supervision(
     assert downgraded[True] > 0.4, downgraded
     assert downgraded[True] > 5 * downgraded[False], downgraded
     assert visited["D"] > 3 * visited["A"], visited
+
+
+def test_loop_counts_per_entity_recount_the_loop(published_data_dir: Path) -> None:
+    """fct_entity_loop_counts (where the profile finds its default entity) holds, for every
+    registered entity the loop names, the loop's own rows counted again here in Python."""
+    with snapshot(published_data_dir) as con:
+        loops = con.execute(
+            "select entity_uscc, origin_date, is_open, is_overdue from marts.fct_entity_loop "
+            "where entity_uscc in (select entity_uscc from marts.dim_entity)"
+        ).fetchall()
+        stored = {
+            row[0]: row[1:]
+            for row in con.execute("select * from marts.fct_entity_loop_counts").fetchall()
+        }
+    expected: dict[str, list] = {}
+    for uscc, origin, is_open, is_overdue in loops:
+        counts = expected.setdefault(uscc, [0, 0, 0, origin, origin])
+        counts[0] += 1
+        counts[1] += bool(is_open)
+        counts[2] += bool(is_overdue)
+        counts[3], counts[4] = min(counts[3], origin), max(counts[4], origin)
+    assert expected, "the loop names no registered entity"
+    assert stored == {uscc: tuple(counts) for uscc, counts in expected.items()}
