@@ -166,6 +166,17 @@ def _cached_query(snapshot: SnapshotId, sql: str, params: Params) -> pd.DataFram
     return frame
 
 
+def query_on(snapshot: SnapshotId, sql: str, params: Params = ()) -> pd.DataFrame:
+    """Query one given file version (cached): for values derived from a version's rows and
+    cached on its identity, read with :func:`on_current_snapshot`."""
+    return _cached_query(snapshot, sql, only_used(sql, params))
+
+
+def on_current_snapshot(read: Callable[[SnapshotId], T]) -> T:
+    """``read`` on the current file version, again if it is swapped meanwhile."""
+    return _on_current_snapshot(read)
+
+
 def only_used(sql: str, params: Params) -> Params:
     """DuckDB rejects named parameters the text does not use; a shared scope offers more."""
     if not isinstance(params, Mapping):
