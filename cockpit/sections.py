@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -92,11 +93,18 @@ def tidy_dates(frame: pd.DataFrame) -> pd.DataFrame:
     result = frame.copy()
     for column in result.columns:
         values = result[column]
-        if pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None:
-            present = values.dropna()
-            if present.empty or (present == present.dt.normalize()).all():
-                result[column] = values.dt.date
+        dated = pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None
+        if dated and _all_midnight(values):
+            result[column] = values.dt.date
     return result
+
+
+def _all_midnight(values: pd.Series) -> bool:
+    """Whether every present timestamp is a midnight, checked on the array (the pandas
+    dropna-normalize-compare took ~0.4 ms a column; a profile draws ten tables)."""
+    stamps = values.to_numpy(dtype="datetime64[ns]")
+    present = stamps[~np.isnat(stamps)]
+    return bool((present == present.astype("datetime64[D]")).all())
 
 
 def table(title: str, frame: pd.DataFrame, key: str, lang: Lang, height: int = 320) -> None:
