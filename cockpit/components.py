@@ -129,7 +129,7 @@ def _tile_sub_html(tile: TileData, target: object, unit: str, lang: Lang) -> str
 def definition_popover(category: pd.Series, lang: Lang) -> None:
     """The indicator's definition one click away from the tile."""
     # one markdown, not one per paragraph: a page draws a popover per tile, and each element
-    # costs the page's script a little (the popover's five elements were ~3% of its render)
+    # costs the page's script a little (the popovers were 5-10% of a render under cProfile)
     body = "\n\n".join(
         [
             f"**{pick(category, 'name', lang)}**",

@@ -302,7 +302,7 @@ order by category_code, geo_code, department_code, period_start
 # Which levels and whether per-department slices exist, per category: a tile whose category is
 # not computed for a town (teams sit at county level) falls back to the nearest level that is.
 # Read from indicators.category_levels: grouping every value took ~45 ms of each page's first
-# view at full scale (measured in AppTest), the few hundred rows take ~2.
+# view at full scale (measured in AppTest); reading the few hundred rows, a few ms.
 _CATEGORY_LEVELS_SQL = """
 select category_code, geo_level, has_departments
 from indicators.category_levels where period_grain = $grain

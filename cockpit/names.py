@@ -34,7 +34,7 @@ def department_names(lang: Lang) -> dict[str, str]:
 def _names_on(snapshot: data.SnapshotId, kind: str, lang: Lang) -> dict[str, str]:
     """code → name of one kind, made once per file version and language: a page labels
     many columns of many tables, and remaking the mapping for each was ~8% of the entity
-    profile's render (profiled)."""
+    profile's render (cProfile)."""
     if kind == "place":
         return _names(data.query_on(snapshot, _GEOGRAPHY_SQL), "geo_code", lang)
     return _names(data.query_on(snapshot, _DEPARTMENTS_SQL), "department_code", lang)

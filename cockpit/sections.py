@@ -48,7 +48,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def export_button(frame: pd.DataFrame, key: str, lang: Lang) -> None:
     """Download what is shown as CSV. The file is made when the button is clicked, not
     while the page draws: every chart and table has one, and writing them all up front was
-    a twentieth of a page's render (profiled), for files seldom fetched."""
+    ~3% of the pages' render time (py-spy), for files seldom fetched."""
     st.download_button(
         t("export.csv", lang),
         partial(csv_bytes, frame),

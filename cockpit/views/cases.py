@@ -101,7 +101,7 @@ def age_bucket(days: int, lang: str) -> str:
 
 def bucket_counts(age_days: pd.Series) -> list[int]:
     """Cases per ageing bucket, overdue last: counted in one pass over the array (labelling
-    each of ~14,000 open cases at full scale first was a fifth of the page's render)."""
+    each of ~14,000 open cases at full scale first was ~5% of the page's render, cProfile)."""
     index = np.searchsorted(np.asarray(AGE_BUCKETS), age_days.to_numpy(dtype="int64"))
     return [int(n) for n in np.bincount(index, minlength=len(AGE_BUCKETS) + 1)]
 
