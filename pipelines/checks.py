@@ -1,8 +1,10 @@
 """Great Expectations on the built warehouse, as a blocking Dagster asset check.
 
-The check hangs on ``indicators/values``, the last dbt model, so it sees every mart and
-indicator; ``published/cockpit_snapshot`` waits for it, and a blocking failure is also
-recorded in ``quality.check_results``, where ``publish`` looks before swapping a snapshot in.
+The check hangs on ``indicators/values`` (no longer the last dbt model: the two summaries
+over it come after, and the check reads neither) and reads the marts and indicators the
+warehouse suite names; ``published/cockpit_snapshot`` waits for it,
+and a blocking failure is also recorded in ``quality.check_results``, where ``publish``
+looks before swapping a snapshot in.
 The expectations themselves live in ``quality.warehouse``; here is only the wiring.
 """
 
