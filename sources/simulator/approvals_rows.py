@@ -7,7 +7,6 @@ per record and day its state changed, showing only what was known that evening
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -16,6 +15,7 @@ import polars as pl
 from sources.simulator import approvals_flow as flow
 from sources.simulator import grid_events as fx
 from sources.simulator import market
+from sources.simulator.case_events import labels
 from sources.simulator.handoffs import Trigger
 from sources.simulator.world import World
 from sources.systems.approvals import APPLICATIONS, ITEMS, STEPS, SUPERVISION_CLAIMS
@@ -35,7 +35,7 @@ def application_rows(world: World, apps: dict[str, np.ndarray], end_s: int) -> p
     present = np.ones(times.shape, dtype=bool)
     present[:, 4] = apps["rates"]
     row, stage = fx.last_per_day(times, present, end_s)
-    status = _pick(("APPLIED", "ACCEPTED", "REVIEWING", *flow.RESULTS),
+    status = labels(("APPLIED", "ACCEPTED", "REVIEWING", *flow.RESULTS),
                    np.where(stage >= 3, 3 + apps["result"][row], np.minimum(stage, 2)))
     s = pl.col("_stage")
 
@@ -56,33 +56,28 @@ def _application_frame(world: World, apps: dict[str, np.ndarray]) -> pl.DataFram
     pool, geo = market.register(world).entities, world.geo
     entity, item = apps["entity"], apps["item"]
     granted = apps["result"] == flow.GRANTED
-    county = _pick(geo.county_codes, pool.county[entity])
-    licence = _pick([i.licence_prefix for i in ITEMS], item) + county + _text(apps["serial"])
+    county = labels(geo.county_codes, pool.county[entity])
+    licence = labels([i.licence_prefix for i in ITEMS], item) + county + _text(apps["serial"])
     return pl.DataFrame({
         "application_id": _text(apps["id"]),
-        "item_code": _pick([i.code for i in ITEMS], item),
-        "item_name": _pick([i.name for i in ITEMS], item),
+        "item_code": labels([i.code for i in ITEMS], item),
+        "item_name": labels([i.name for i in ITEMS], item),
         "apply_type": _text(apps["apply_type"]),
         "applicant_uscc": _text(pool.uscc[entity]), "applicant_name": pool.names(entity),
-        "county_code": county, "town_code": _pick(geo.town_codes, pool.town[entity]),
-        "dept_code": _pick([i.approve_dept for i in ITEMS], item),
-        "channel": _pick(flow.CHANNELS, apps["channel"]),
+        "county_code": county, "town_code": labels(geo.town_codes, pool.town[entity]),
+        "dept_code": labels([i.approve_dept for i in ITEMS], item),
+        "channel": labels(flow.CHANNELS, apps["channel"]),
         "applied_at": fx.datetimes(apps["applied"]),
         "accepted_at": fx.datetimes(apps["accepted"]),
         "promised_date": _dates(apps["promised_day"]),
         "decided_at": fx.datetimes(apps["decided"]),
-        "result": _pick(flow.RESULTS, apps["result"]),
+        "result": labels(flow.RESULTS, apps["result"]),
         "certificate_no": licence,
         "satisfaction": pl.Series(np.where(apps["rates"], apps["satisfaction"], 0)).replace(
             0, None).cast(pl.Int64),
         "_granted": granted,
     }).with_columns(pl.when(pl.col("_granted")).then(pl.col("certificate_no")).otherwise(None)
                     .alias("certificate_no"))
-
-
-def _pick(vocabulary: Sequence[str], idx: np.ndarray) -> pl.Series:
-    """Strings of a small vocabulary by index: far faster than numpy unicode arrays."""
-    return pl.Series(list(vocabulary), dtype=pl.String).gather(np.asarray(idx, dtype=np.int64))
 
 
 def _text(values: np.ndarray) -> pl.Series:
@@ -137,8 +132,8 @@ def step_rows(world: World, apps: dict[str, np.ndarray], end_s: int) -> pl.DataF
     return pl.DataFrame({
         "application_id": _text(apps["id"][app]),
         "step_seq": steps["seq"][row] + 1,
-        "step_code": _pick(STEP_ORDER, steps["seq"][row]),
-        "dept_code": _pick(codes, dept[app]),
+        "step_code": labels(STEP_ORDER, steps["seq"][row]),
+        "dept_code": labels(codes, dept[app]),
         "handler_post": pl.Series([*POSTS, None], dtype=pl.String).gather(
             steps["post"][row] % (len(POSTS) + 1)),
         "started_at": fx.datetimes(steps["started"][row]),
@@ -167,18 +162,18 @@ def claim_rows(world: World, apps: dict[str, np.ndarray], claims: dict[str, np.n
     item = apps["item"][app]
     resolved_at = fx.datetimes(claims["resolved"][row])
     return pl.DataFrame({
-        "claim_id": "TS" + _text(apps["id"][app]) + _pick(("00", "01", "02"),
+        "claim_id": "TS" + _text(apps["id"][app]) + labels(("00", "01", "02"),
                                                           claims["round"][row]),
         "application_id": _text(apps["id"][app]),
         "entity_uscc": _text(market.register(world).entities.uscc[apps["entity"][app]]),
-        "item_code": _pick([i.code for i in ITEMS], item),
-        "approve_dept_code": _pick([i.approve_dept for i in ITEMS], item),
-        "supervise_dept_code": _pick(codes, claims["dept"][row]),
+        "item_code": labels([i.code for i in ITEMS], item),
+        "approve_dept_code": labels([i.approve_dept for i in ITEMS], item),
+        "supervise_dept_code": labels(codes, claims["dept"][row]),
         "pushed_at": fx.datetimes(claims["pushed"][row]),
         "claim_deadline": fx.datetimes(claims["deadline"][row]),
         "claimed_at": resolved_at, "returned_at": resolved_at,
         "first_inspection_due": _dates(np.maximum(claims["due"][row], 0)),
-        "status": _pick(("PUSHED", "CLAIMED", "RETURNED"), np.where(
+        "status": labels(("PUSHED", "CLAIMED", "RETURNED"), np.where(
             stage == 0, 0, np.where(claims["returned"][row], 2, 1))),
         "updated_at": fx.datetimes(times[row, stage]),
         "_due": claims["due"][row] >= 0,
