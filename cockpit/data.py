@@ -172,11 +172,6 @@ def query_on(snapshot: SnapshotId, sql: str, params: Params = ()) -> pd.DataFram
     return _cached_query(snapshot, sql, only_used(sql, params))
 
 
-def on_current_snapshot(read: Callable[[SnapshotId], T]) -> T:
-    """``read`` on the current file version, again if it is swapped meanwhile."""
-    return _on_current_snapshot(read)
-
-
 def only_used(sql: str, params: Params) -> Params:
     """DuckDB rejects named parameters the text does not use; a shared scope offers more."""
     if not isinstance(params, Mapping):
@@ -191,7 +186,7 @@ def query(sql: str, params: Params = ()) -> pd.DataFrame:
     ``params`` is a tuple for ``?`` placeholders or a mapping for ``$name`` placeholders.
     """
     params = only_used(sql, params)
-    return _on_current_snapshot(lambda snapshot: _cached_query(snapshot, sql, params))
+    return on_current_snapshot(lambda snapshot: _cached_query(snapshot, sql, params))
 
 
 def query_many(queries: Sequence[tuple[str, Params]]) -> list[pd.DataFrame]:
@@ -203,7 +198,7 @@ def query_many(queries: Sequence[tuple[str, Params]]) -> list[pd.DataFrame]:
     batch is cached as one entry, on the same file-identity key as :func:`query`.
     """
     bound = tuple((sql, only_used(sql, params)) for sql, params in queries)
-    return _on_current_snapshot(lambda snapshot: _cached_many(snapshot, bound))
+    return on_current_snapshot(lambda snapshot: _cached_many(snapshot, bound))
 
 
 @st.cache_data(max_entries=_CACHE_ENTRIES, show_spinner=False)
@@ -219,7 +214,7 @@ def _cached_many(
     return frames
 
 
-def _on_current_snapshot(read: Callable[[SnapshotId], T]) -> T:
+def on_current_snapshot(read: Callable[[SnapshotId], T]) -> T:
     """``read`` on the current file version, again if it was swapped meanwhile; DuckDB errors
     become SnapshotUnavailable so pages can say so."""
     for _ in range(_SWAP_RETRIES):
@@ -355,6 +350,11 @@ def load_geographies(geo_level: str | None = None) -> pd.DataFrame:
     return query(_GEOGRAPHY_SQL, (geo_level, geo_level))
 
 
+def geographies_on(snapshot: SnapshotId) -> pd.DataFrame:
+    """Every place of one file version: the same cached read as ``load_geographies()``."""
+    return query_on(snapshot, _GEOGRAPHY_SQL, (None, None))
+
+
 def load_departments() -> pd.DataFrame:
     """Departments that actually have indicator values (so every choice shows something)."""
     return query(_DEPARTMENTS_SQL)
@@ -450,7 +450,7 @@ def load_league(
 
 def table_columns(schema: str, table: str) -> list[str]:
     """Columns of one table, in order; empty when the table is not in this snapshot."""
-    return _on_current_snapshot(_column_index).get(f"{schema}.{table}", [])
+    return on_current_snapshot(_column_index).get(f"{schema}.{table}", [])
 
 
 @st.cache_data(max_entries=_KEEP_INSTANCES, show_spinner=False)

@@ -10,7 +10,6 @@ import streamlit as st
 from cockpit import data
 from cockpit.i18n import Lang, code_label
 
-_GEOGRAPHY_SQL = "select geo_code, name_zh, name_en from marts.dim_geography"
 _DEPARTMENTS_SQL = """
 select department_code, name_zh, name_en, domain_code from marts.dim_department
 order by department_code
@@ -36,7 +35,7 @@ def _names_on(snapshot: data.SnapshotId, kind: str, lang: Lang) -> dict[str, str
     many columns of many tables, and remaking the mapping for each was ~8% of the entity
     profile's render (cProfile)."""
     if kind == "place":
-        return _names(data.query_on(snapshot, _GEOGRAPHY_SQL), "geo_code", lang)
+        return _names(data.geographies_on(snapshot), "geo_code", lang)
     return _names(data.query_on(snapshot, _DEPARTMENTS_SQL), "department_code", lang)
 
 
