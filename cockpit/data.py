@@ -20,6 +20,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -27,13 +28,17 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import ScriptRunContext, add_script_run_ctx, get_script_run_ctx
 
+_log = logging.getLogger(__name__)
+DATA_DIR_ENV = "COCKPIT_DATA_DIR"
 CITY_CODE = "330800"
 ALL_DEPARTMENTS = "ALL"
 _SWAP_RETRIES = 3
@@ -48,6 +53,9 @@ _KEEP_INSTANCES = 2
 MEMORY_LIMIT = os.environ.get("COCKPIT_DUCKDB_MEMORY_LIMIT", "2GB")
 # Cursors one page may keep busy at once (see query_many).
 _PARALLEL_QUERIES = 4
+# Background threads warming a page's queries while its tiles are drawn (see prefetch); as
+# many as the machine has cores, shared by every session.
+_PREFETCH = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cockpit-prefetch")
 
 
 class SnapshotUnavailable(RuntimeError):
@@ -84,13 +92,21 @@ class _SnapshotChanged(Exception):
 
 
 def snapshot_path() -> Path:
-    """Where the published snapshot lives; read on every call so tests can repoint it."""
+    """Where the published snapshot lives; the setting is read on every call so tests can
+    repoint it."""
+    return _snapshot_path_in(os.environ.get(DATA_DIR_ENV))
+
+
+@lru_cache(maxsize=8)
+def _snapshot_path_in(data_dir: str | None) -> Path:
+    # Resolved once per setting: every query asks, and resolving the directory's links each
+    # time was ~2% of a page's render (py-spy). The file inside is still stat-ed per query.
     try:
         from sources.config import data_paths
     except ImportError:  # the cockpit can be deployed without the pipeline package
-        root = Path(os.environ.get("COCKPIT_DATA_DIR", "data")).expanduser().resolve()
+        root = Path(data_dir or "data").expanduser().resolve()
         return root / "warehouse" / "cockpit.duckdb"
-    return data_paths().cockpit_db
+    return data_paths(data_dir).cockpit_db
 
 
 def _identity(path: Path) -> SnapshotId | None:
@@ -187,6 +203,30 @@ def query(sql: str, params: Params = ()) -> pd.DataFrame:
     """
     params = only_used(sql, params)
     return on_current_snapshot(lambda snapshot: _cached_query(snapshot, sql, params))
+
+
+def prefetch(queries: Sequence[tuple[str, Params]]) -> None:
+    """Start filling the cache entries of queries the page will ask for further down.
+
+    A page draws its header, filters and tiles on the script thread before its body asks for
+    its own queries, one after another. Started here, those queries scan on other cores
+    while the script thread builds pandas frames and Plotly figures: DuckDB releases the GIL
+    while it runs. The page's own call later takes the same cache entry: Streamlit computes
+    one key once and makes a second caller wait for it, so nothing runs twice. A query that
+    fails here is not reported; the page's own call runs it again and says why.
+    """
+    context = get_script_run_ctx()
+    for sql, params in queries:
+        _PREFETCH.submit(_warm, context, sql, params)
+
+
+def _warm(context: ScriptRunContext | None, sql: str, params: Params) -> None:
+    # The session's context, so the cache machinery sees the same run as the page does.
+    add_script_run_ctx(threading.current_thread(), context)
+    try:
+        query(sql, params)
+    except Exception:  # noqa: BLE001  (re-run and reported by the page's own call)
+        _log.debug("prefetch failed: %s", sql, exc_info=True)
 
 
 def query_many(queries: Sequence[tuple[str, Params]]) -> list[pd.DataFrame]:
@@ -453,11 +493,31 @@ def table_columns(schema: str, table: str) -> list[str]:
     return on_current_snapshot(_column_index).get(f"{schema}.{table}", [])
 
 
-@st.cache_data(max_entries=_KEEP_INSTANCES, show_spinner=False)
+# ``schema.table`` → its columns, per file version. A page asks ~100 times a render whether
+# a mart has the columns a query needs; asked through st.cache_data (hash the key, copy the
+# value) the asking was ~8% of a render (py-spy), so the index is kept here as it is.
+_column_indexes: dict[SnapshotId, dict[str, list[str]]] = {}
+
+
 def _column_index(snapshot: SnapshotId) -> dict[str, list[str]]:
-    """``schema.table`` → its columns, for one file version. Pages ask several times per
-    render whether a mart has the columns a chart needs; filtering the whole column list
-    each time took ~15% of a page's render (profiled)."""
+    index = _column_indexes.get(snapshot)
+    if index is None:
+        index = _column_indexes[snapshot] = _index_columns(snapshot)
+        for stale in list(_column_indexes)[:-_KEEP_INSTANCES]:
+            _column_indexes.pop(stale, None)
+    return index
+
+
+def clear_caches() -> None:
+    """Forget every query result and column index (the state right after a publish that
+    nobody has viewed yet: the benchmark's and the tests' starting point)."""
+    st.cache_data.clear()
+    _column_indexes.clear()
+
+
+def _index_columns(snapshot: SnapshotId) -> dict[str, list[str]]:
+    """Group the column list by table once; filtering the whole list on each ask took ~15%
+    of a page's render (profiled)."""
     frame = _cached_query(snapshot, _COLUMNS_SQL, ())
     index: dict[str, list[str]] = {}
     for schema, table, column in zip(

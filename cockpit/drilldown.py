@@ -20,9 +20,10 @@ from cockpit.queries.records import (
     from_category,
     generated_rows_sql,
     load_records,
+    records_query,
     usable,
 )
-from cockpit.widgets import coded_selectbox
+from cockpit.widgets import coded_selectbox, widget_key
 
 KEY_RECORDS = "drill_records"
 KEY_NUMERATOR = "drill_numerator"
@@ -58,16 +59,40 @@ def record_sets(
     return list(found.values())
 
 
-def render(
-    categories: pd.DataFrame,
-    extra: tuple[RecordSet, ...],
-    scope: Scope,
-    page: str,
-    lang: Lang,
-) -> None:
-    """Pick a record set, optionally only the numerator's records, and list the latest rows."""
+def planned(
+    options: list[RecordSet], scope: Scope, page: str, lang: Lang
+) -> tuple[str, dict[str, object]] | None:
+    """The records query :func:`render` will run for the choice the session holds now, so
+    the page can start it before drawing its tiles (a choice changed on this very rerun is
+    read from its widget's state; a wrong guess costs one unread query, not a wrong row)."""
+    if not options:
+        return None
+    by_key = {option.key: option for option in options}
+    state_key = f"{KEY_RECORDS}_{page}"
+    key = next(
+        (
+            choice
+            for choice in (st.session_state.get(widget_key(state_key, lang)),
+                           st.session_state.get(state_key))
+            if choice in by_key
+        ),
+        options[0].key,
+    )
+    chosen = by_key[key]
+    numerator_only = _offers_numerator(chosen) and bool(
+        st.session_state.get(f"{KEY_NUMERATOR}_{page}_{key}", False)
+    )
+    return records_query(chosen, scope, numerator_only)
+
+
+def _offers_numerator(chosen: RecordSet) -> bool:
+    return bool(chosen.terms) or generated_rows_sql(chosen.key) is not None
+
+
+def render(options: list[RecordSet], scope: Scope, page: str, lang: Lang) -> None:
+    """Pick one of the record sets (see :func:`record_sets`), optionally only the numerator's
+    records, and list the latest rows."""
     sections.heading(t("drill.title", lang))
-    options = record_sets(categories, extra, lang)
     if not options:
         st.caption(t("drill.none", lang))
         return
@@ -83,7 +108,7 @@ def render(
     )
     chosen = by_key[key]
     numerator_only = False
-    if chosen.terms or generated_rows_sql(chosen.key) is not None:
+    if _offers_numerator(chosen):
         numerator_only = right.toggle(
             t("drill.numerator", lang), key=f"{KEY_NUMERATOR}_{page}_{key}"
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -25,7 +26,7 @@ from cockpit.components import (
     tile_status,
 )
 from cockpit.i18n import Lang, current_lang, month_label, pick, t
-from cockpit.queries import Scope, month_start
+from cockpit.queries import FactQuery, Scope, month_start
 from cockpit.queries.records import RecordSet
 from cockpit.tiles import Slice, build_tiles, page_categories, tiles_frame
 from cockpit.widgets import coded_selectbox
@@ -49,6 +50,9 @@ class CockpitSpec:
     whole_catalog_if_untagged: bool = False  # the overview shows everything until tagged
     record_sets: tuple[RecordSet, ...] = field(default=())  # drill-downs beyond categories
     drilldown: bool = True  # False for pages about the platform itself, not about records
+    # The body's queries on the page's scope, started in the background before the tiles
+    # are drawn (data.prefetch); a test renders each page and compares.
+    queries: tuple[FactQuery, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -85,14 +89,26 @@ def run_page(spec: CockpitSpec, body: Callable[[PageContext], None] | None = Non
     categories = page_categories(catalog, spec.code, spec.whole_catalog_if_untagged)
     periods = data.load_periods() or [month_start(info.data_as_of or date.today())]
     scope, chosen, area, department = _filters(spec, periods, lang, info.data_as_of)
+    records = drilldown.record_sets(categories, spec.record_sets, lang) if spec.drilldown else []
+    data.prefetch(_queries_below(spec, scope, records, lang))
     tiles = build_tiles(categories, chosen, lang)
     _tile_section(tiles, area, department, spec.code, lang)
     context = PageContext(spec, lang, scope, chosen, categories, tiles)
     if body is not None:
         body(context)
     if spec.drilldown:
-        drilldown.render(context.categories, spec.record_sets, scope, spec.code, lang)
+        drilldown.render(records, scope, spec.code, lang)
     done_marker(spec.code, lang)
+
+
+def _queries_below(
+    spec: CockpitSpec, scope: Scope, records: list[RecordSet], lang: Lang
+) -> list[tuple[str, data.Params]]:
+    """The queries the page will ask for below its tiles, in the order it asks: its body's
+    (those the snapshot can run), then the drill-down's listing."""
+    queries = [(query.sql, scope.params()) for query in spec.queries if query.available()]
+    listing = drilldown.planned(records, scope, spec.code, lang) if spec.drilldown else None
+    return [*queries, *([listing] if listing else [])]
 
 
 def done_marker(code: str, lang: Lang) -> None:
@@ -236,7 +252,8 @@ def _tile_section(tiles: list[TileData], area: str, department: str, code: str, 
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.markdown(status_summary_html(statuses, lang), unsafe_allow_html=True)
     with right:
-        sections.export_button(tiles_frame(tiles, area, department, lang), f"{code}_tiles", lang)
+        export = partial(tiles_frame, tiles, area, department, lang)
+        sections.export_button(export, f"{code}_tiles", lang)
     off = [
         pick(tile.category, "name", lang)
         for tile, status in zip(tiles, statuses, strict=True)

@@ -8,6 +8,7 @@ degrades the same way.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from functools import partial
 
 import numpy as np
@@ -40,15 +41,20 @@ def ready(*queries: FactQuery, lang: Lang) -> bool:
     return not missing
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as UTF-8 CSV with a BOM, so Excel opens Chinese correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+def csv_bytes(frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> bytes:
+    """A frame (or what makes it) as UTF-8 CSV with a BOM, so Excel opens Chinese correctly."""
+    made = frame() if callable(frame) else frame
+    return made.to_csv(index=False).encode("utf-8-sig")
 
 
-def export_button(frame: pd.DataFrame, key: str, lang: Lang) -> None:
+def export_button(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame], key: str, lang: Lang
+) -> None:
     """Download what is shown as CSV. The file is made when the button is clicked, not
     while the page draws: every chart and table has one, and writing them all up front was
-    ~3% of the pages' render time (py-spy), for files seldom fetched."""
+    ~3% of the pages' render time (py-spy), for files seldom fetched. A frame drawn from
+    nothing else on the page (the tiles' export) may be passed as the function that makes
+    it, and is then made on the click too."""
     st.download_button(
         t("export.csv", lang),
         partial(csv_bytes, frame),

@@ -166,7 +166,14 @@ def generated_rows_sql(category_code: str) -> str | None:
 
 
 def load_records(record_set: RecordSet, scope: Scope, numerator_only: bool) -> pd.DataFrame:
-    """Latest rows of the record set in the scope, personal columns already removed.
+    """Latest rows of the record set in the scope, personal columns already removed."""
+    return data.query(*records_query(record_set, scope, numerator_only))
+
+
+def records_query(
+    record_set: RecordSet, scope: Scope, numerator_only: bool
+) -> tuple[str, dict[str, object]]:
+    """The query :func:`load_records` runs, and its bound values.
 
     "Numerator only" on a catalogue category lists the rows behind the tile's value with the
     generated drill-down query when the snapshot has one; the columns shown are still only
@@ -179,9 +186,9 @@ def load_records(record_set: RecordSet, scope: Scope, numerator_only: bool) -> p
             f'select {select} from ({generated}) as numerator_rows '
             f'order by "{record_set.date_column}" desc limit $limit'
         )
-        return data.query(sql, {**value_key(scope), "limit": ROW_LIMIT})
+        return sql, {**value_key(scope), "limit": ROW_LIMIT}
     sql, params = records_sql(record_set, numerator_only)
-    return data.query(sql, scope.params(limit=ROW_LIMIT, **params))
+    return sql, scope.params(limit=ROW_LIMIT, **params)
 
 
 def from_category(category: pd.Series, label: str) -> RecordSet:

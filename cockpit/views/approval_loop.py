@@ -35,6 +35,15 @@ SPEC = CockpitSpec(
         RecordSet("claims", q.CLAIMS, "pushed_date", "approval_loop.records_claims"),
         RecordSet("loops", q.LOOP, "origin_date", "approval_loop.records_loops"),
     ),
+    queries=(
+        q.LOOP_PATHS,
+        q.LOOP_OVERDUE,
+        q.APPROVALS_MONTHLY,
+        q.APPROVALS_FUNNEL,
+        q.APPROVALS_BY_ITEM,
+        q.CLAIMS_FUNNEL,
+        q.CLAIMS_OVERDUE,
+    ),
 )
 TEXT = {
     "approval_loop.approvals": ("审批办件", "Applications"),

@@ -24,6 +24,13 @@ SPEC = CockpitSpec(
     "burden",
     filters=frozenset({"period", "county", "town"}),  # burden is per enterprise, not department
     record_sets=(RecordSet("entity_months", q.BURDEN, "month_start", "burden.records"),),
+    queries=(
+        q.BURDEN_MONTHLY,
+        q.BURDEN_DISTRIBUTION,
+        q.BURDEN_TOP,
+        q.BURDEN_REPEAT,
+        q.BURDEN_TIMELINES,
+    ),
 )
 TEXT = {
     "burden.monthly": (

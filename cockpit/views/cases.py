@@ -25,6 +25,13 @@ STAGE_ORDER = (
 SPEC = CockpitSpec(
     "cases",
     record_sets=(RecordSet("cases", q.CASES, "filed_date", "cases.records"),),
+    queries=(
+        q.CASE_STAGES,
+        q.CASES_OPEN,
+        q.DECISIONS_MONTHLY,
+        q.FINES_BY_DEPARTMENT,
+        q.CASES_BY_SOURCE,
+    ),
 )
 TEXT = {
     "cases.funnel": ("近 12 个月立案的推进情况", "Cases filed in the last 12 months: progress"),

@@ -18,6 +18,12 @@ from cockpit.scaffold import CockpitSpec, PageContext, run_page
 SPEC = CockpitSpec(
     "clues",
     record_sets=(RecordSet("clues", q.CLUES, "received_date", "clues.records"),),
+    queries=(
+        q.CLUES_BY_SOURCE,
+        q.CLUE_ASSESSMENTS,
+        q.CLUES_MONTHLY,
+        q.CLUES_WAITING,
+    ),
 )
 TEXT = {
     "clues.by_source": ("本月线索来源与研判", "Clues this month by source"),

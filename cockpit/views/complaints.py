@@ -17,6 +17,12 @@ from cockpit.scaffold import CockpitSpec, PageContext, run_page
 SPEC = CockpitSpec(
     "complaints",
     record_sets=(RecordSet("tickets", q.TICKETS, "received_date", "complaints.records"),),
+    queries=(
+        q.TICKETS_MONTHLY,
+        q.TICKETS_BY_CATEGORY,
+        q.TICKETS_BY_CHANNEL,
+        q.TICKETS_OVERDUE,
+    ),
 )
 TEXT = {
     "complaints.monthly": ("近 24 个月工单量与按时率", "Tickets and on-time rates, last 24 months"),

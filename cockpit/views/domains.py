@@ -34,6 +34,13 @@ SPEC = CockpitSpec(
     "domains",
     filters=frozenset({"period", "county", "town"}),  # the page itself splits by department
     record_sets=(RecordSet("teams", "fct_force_team_months", "month_start", "domains.records"),),
+    queries=(
+        pq.DOMAIN_TEAMS,
+        pq.DOMAIN_STAFF,
+        pq.DOMAIN_ITEMS,
+        eq.DOMAIN_TASKS,
+        eq.DOMAIN_CASES,
+    ),
 )
 TEXT = {
     "domains.table": ("本月“1+5”领域对比", "The 1+5 domains this month"),

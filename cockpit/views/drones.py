@@ -27,6 +27,13 @@ FUNNEL = ("detected", "reviewed", "pushed", "signed", "handled", "verified", "cl
 SPEC = CockpitSpec(
     "drones",
     record_sets=(RecordSet("findings", q.FINDINGS, "detected_date", "drones.records"),),
+    queries=(
+        q.FLEET_MONTHLY,
+        q.FINDINGS_FUNNEL,
+        q.FINDINGS_BY_CLASS,
+        q.FINDINGS_POINTS,
+        q.FINDINGS_DAILY,
+    ),
 )
 TEXT = {
     "drones.fleet": ("机队与覆盖面积", "Fleet and area covered"),

@@ -21,6 +21,13 @@ FUNNEL = ("raised", "dispatched", "handled", "closed")
 SPEC = CockpitSpec(
     "entities_warnings",
     record_sets=(RecordSet("warnings", q.WARNINGS, "raised_date", "entities_warnings.records"),),
+    queries=(
+        q.WARNINGS_BY_TYPE,
+        q.WARNINGS_FUNNEL,
+        q.WARNINGS_MONTHLY,
+        q.WARNINGS_OPEN,
+        sq.BURDEN_MONTHLY,
+    ),
 )
 TEXT = {
     "entities_warnings.warnings": ("运行预警", "Early warnings"),

@@ -21,6 +21,12 @@ FRONTLINE_CATEGORY = "FORCE_FRONTLINE_RATIO"
 SPEC = CockpitSpec(
     "force",
     record_sets=(RecordSet("teams", "fct_force_team_months", "month_start", "force.records"),),
+    queries=(
+        q.TEAMS_MONTHLY,
+        q.STAFF_BY_POST,
+        q.STAFF_BY_COUNTY,
+        q.SQUADS_MONTHLY,
+    ),
 )
 TEXT = {
     "force.teams": ("执法队伍数变化（按层级）", "Enforcement teams over time, by level"),

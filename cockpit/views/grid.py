@@ -20,6 +20,11 @@ TOP_GRIDS = 20
 SPEC = CockpitSpec(
     "grid",
     record_sets=(RecordSet("grid_events", "fct_grid_events", "reported_date", "grid.records"),),
+    queries=(
+        q.GRID_EVENTS,
+        q.TICKETS_BY_PLACE,
+        q.GRID_MAP,
+    ),
 )
 TEXT = {
     "grid.events": ("本月网格事件（按类型）", "Grid events this month, by type"),

@@ -17,6 +17,14 @@ from cockpit.scaffold import CockpitSpec, PageContext, run_page
 SPEC = CockpitSpec(
     "joint_inspection",
     record_sets=(RecordSet("tasks", q.TASKS, "inspected_date", "joint_inspection.records_tasks"),),
+    queries=(
+        q.TASKS_BY_SOURCE,
+        q.TASKS_BY_DEPARTMENT,
+        q.TASKS_MONTHLY,
+        q.RESULTS_BY_SOURCE,
+        q.PLANS_MONTHLY,
+        q.RECTIFICATIONS_OVERDUE,
+    ),
 )
 TEXT = {
     "joint_inspection.by_source": ("任务来源与联合检查", "Tasks by source, joint or single"),

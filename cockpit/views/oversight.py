@@ -23,6 +23,14 @@ SPEC = CockpitSpec(
         RecordSet("flags", "fct_oversight_flags", "raised_date", "oversight.records_flags"),
         RecordSet("reviews", "fct_oversight_reviews", "filed_date", "oversight.records_reviews"),
     ),
+    queries=(
+        eq.CASES_OPEN,
+        q.REVIEWS_BY_OUTCOME,
+        q.AUDIT_SCORES,
+        q.AUDITS_BY_DEPARTMENT,
+        q.FLAGS_BY_TYPE,
+        q.FLAGS_OPEN,
+    ),
 )
 TEXT = {
     "oversight.overdue": ("超过 90 天仍未作出决定的案件", "Cases undecided after 90 days"),

@@ -28,6 +28,11 @@ SPEC = CockpitSpec(
             terms=(Term("task_source", "eq", RANDOM),),
         ),
     ),
+    queries=(
+        q.TASKS_MONTHLY,
+        q.RESULTS_BY_SOURCE,
+        q.CREDIT_MIX,
+    ),
 )
 TEXT = {
     "sampling_credit.share": ("近 24 个月双随机抽查占比", "Share of inspections drawn at random"),

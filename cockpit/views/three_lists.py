@@ -29,6 +29,12 @@ SPEC = CockpitSpec(
     "three_lists",
     filters=frozenset({"period", "department"}),  # the catalogue is the city's, not a county's
     record_sets=(RecordSet("items", q.ITEMS, "month_start", "three_lists.records"),),
+    queries=(
+        q.ITEMS_SUMMARY,
+        q.ITEMS_BY_LEVEL,
+        q.ITEMS_BY_DEPARTMENT,
+        q.ITEMS_BY_DOMAIN,
+    ),
 )
 TEXT = {
     "three_lists.lists": ("三张清单与事项标签", "The three lists and item tags"),
