@@ -37,6 +37,8 @@ def _declared(code: str) -> tuple[FactQuery, ...]:
 def test_each_page_declares_the_queries_its_body_runs_and_runs_each_once(
     code: str, published_data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One first view of the page, nothing cached: the declared queries are exactly those the
+    body asked for, no query ran twice, and at least one ran on a background thread."""
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(published_data_dir))
     asked: list[str] = []
     ran: Counter[tuple[str, str]] = Counter()
