@@ -23,7 +23,7 @@ from cockpit.queries.records import (
     records_query,
     usable,
 )
-from cockpit.widgets import coded_selectbox, widget_key
+from cockpit.widgets import coded_choice, coded_selectbox
 
 KEY_RECORDS = "drill_records"
 KEY_NUMERATOR = "drill_numerator"
@@ -63,26 +63,25 @@ def planned(
     options: list[RecordSet], scope: Scope, page: str, lang: Lang
 ) -> tuple[str, dict[str, object]] | None:
     """The records query :func:`render` will run for the choice the session holds now, so
-    the page can start it before drawing its tiles (a choice changed on this very rerun is
-    read from its widget's state; a wrong guess costs one unread query, not a wrong row)."""
+    the page can start it before drawing its tiles (a wrong guess costs one unread query,
+    not a wrong row)."""
     if not options:
         return None
     by_key = {option.key: option for option in options}
-    state_key = f"{KEY_RECORDS}_{page}"
-    key = next(
-        (
-            choice
-            for choice in (st.session_state.get(widget_key(state_key, lang)),
-                           st.session_state.get(state_key))
-            if choice in by_key
-        ),
-        options[0].key,
-    )
+    key = coded_choice(list(by_key), _records_key(page), lang)
     chosen = by_key[key]
     numerator_only = _offers_numerator(chosen) and bool(
-        st.session_state.get(f"{KEY_NUMERATOR}_{page}_{key}", False)
+        st.session_state.get(_numerator_key(page, key), False)
     )
     return records_query(chosen, scope, numerator_only)
+
+
+def _records_key(page: str) -> str:
+    return f"{KEY_RECORDS}_{page}"
+
+
+def _numerator_key(page: str, record_set: str) -> str:
+    return f"{KEY_NUMERATOR}_{page}_{record_set}"
 
 
 def _offers_numerator(chosen: RecordSet) -> bool:
@@ -103,14 +102,14 @@ def render(options: list[RecordSet], scope: Scope, page: str, lang: Lang) -> Non
         t("drill.choose", lang),
         list(by_key),
         lambda code: by_key[code].label,
-        f"{KEY_RECORDS}_{page}",
+        _records_key(page),
         lang,
     )
     chosen = by_key[key]
     numerator_only = False
     if _offers_numerator(chosen):
         numerator_only = right.toggle(
-            t("drill.numerator", lang), key=f"{KEY_NUMERATOR}_{page}_{key}"
+            t("drill.numerator", lang), key=_numerator_key(page, key)
         )
     frame = labelled(load_records(chosen, scope, numerator_only), CODE_COLUMNS, lang)
     st.caption(t("drill.caption", lang, n=ROW_LIMIT))

@@ -42,3 +42,13 @@ def coded_selectbox(
         choice = options[index]
     st.session_state[key] = choice
     return choice
+
+
+def coded_choice(options: Sequence[T], key: str, lang: Lang) -> T:
+    """The code :func:`coded_selectbox` will return on this run, known before it is drawn
+    (a page may start the query it feeds early): the widget's own state when it holds an
+    option (a choice changed on this very rerun), else the remembered code, else the first."""
+    for held in (st.session_state.get(widget_key(key, lang)), st.session_state.get(key)):
+        if held in options:
+            return held
+    return options[0]
