@@ -30,8 +30,8 @@ from pipelines.bench_growth import (
     measure_step,
 )
 from pipelines.bench_machine import machine
-from pipelines.bench_stages import Stage, run_stage, settle_disk, stage_rows
-from sources.config import REPO_ROOT, DataPaths, data_paths
+from pipelines.bench_stages import Stage, run_stage, scratch, settle_disk, stage_rows
+from sources.config import DATA_DIR_ENV, REPO_ROOT, DataPaths, data_paths
 
 RESULTS = REPO_ROOT / "docs" / "benchmarks.md"
 
@@ -115,8 +115,10 @@ def growth_stage(
     python: str,
     env: dict[str, str],
     window: Sequence[str],
+    parent: Path | None = None,
 ) -> list[GrowthPoint]:
-    """Each growth step built in its own directory; this run's scale reuses its own build."""
+    """Each growth step built in its own directory (under ``parent``); this run's scale
+    reuses its own build."""
     wanted = [*steps, *([scale] if build and scale in SHARES and scale not in steps else [])]
     points = []
     for step in wanted:
@@ -125,7 +127,7 @@ def growth_stage(
                                          else "")
             points.append(GrowthPoint(step, records, build, note))
         else:
-            points.append(measure_step(step, python, env, window))
+            points.append(measure_step(step, python, env, window, parent))
     return points
 
 
@@ -136,7 +138,8 @@ DEFAULT_STAGES = STAGES[:-1]  # growth generates and builds tenth and half: aske
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m pipelines.bench", description=__doc__)
     parser.add_argument("--scale", default="demo", choices=["demo", "tenth", "half", "full"])
-    parser.add_argument("--data-dir", help="scratch data directory (default: a temporary one)")
+    parser.add_argument("--data-dir", help="data directory to run in and keep (default: a "
+                        "temporary one under $COCKPIT_DATA_DIR, else under the system's)")
     parser.add_argument("--stages", default=",".join(DEFAULT_STAGES),
                         help=f"comma-separated subset of {','.join(STAGES)} (default: all but "
                         "growth; daily needs build; indicators and cockpit time the built data)")
@@ -166,8 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wanted, python = args.wanted, sys.executable
     command = f"python -m pipelines.bench --scale {args.scale} --stages {args.stages}"
-    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        paths = data_paths(args.data_dir or scratch).ensure()
+    # the scratch data lives under the operator's data directory (Make sets it), not in /tmp
+    chosen = os.environ.get(DATA_DIR_ENV)
+    with scratch("bench-", Path(chosen) if chosen and not args.data_dir else None) as folder:
+        paths = data_paths(args.data_dir or folder).ensure()
         env = {**os.environ, "COCKPIT_DATA_DIR": str(paths.root)}
         stages: list[Stage] = []
         generation = bare = build = None
@@ -200,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         points: list[GrowthPoint] = []
         if "growth" in wanted:
             points = growth_stage(args.growth_steps, args.scale, build,
-                                  manifest_records(manifest), python, env, args.window)
+                                  manifest_records(manifest), python, env, args.window,
+                                  paths.root)
             sections.append(growth_text(points))
     measured = Measured(generation, bare, build, daily.run if daily else None,
                         daily.comparison.equal if daily else None, page_p95, query_p95,

@@ -10,10 +10,11 @@ stage report at least that peak.
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import duckdb
+
+from pipelines.bench_stages import scratch
 
 # The bare read of one export name's files (bound as ``?``), per format: the one definition
 # of "no validation" that this stage and ``pipelines.bench_ingest`` both time.
@@ -26,11 +27,12 @@ BARE_READERS = {
 
 
 def bare_load(landing: Path) -> int:
-    """Load every export of every system (all days at once) into a scratch database; returns
-    the number of tables made."""
+    """Load every export of every system (all days at once) into a scratch database beside the
+    landing zone (on the disk chosen for the data); returns the number of tables made."""
     exports = sorted({(p.parent.parent.name, p.name) for p in landing.glob("*/*/*.*")})
     tables = 0
-    with tempfile.TemporaryDirectory() as scratch, duckdb.connect(f"{scratch}/bare.duckdb") as con:
+    with (scratch("bench-bare-", landing.resolve().parent) as folder,
+          duckdb.connect(f"{folder}/bare.duckdb") as con):
         for system, name in exports:
             stem, suffix = name.split(".", 1)[0], "." + name.split(".", 1)[1]
             found = sorted(landing.glob(f"{system}/*/{name}"))

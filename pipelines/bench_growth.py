@@ -9,12 +9,11 @@ large). The 100 % step reuses the benchmark's own build when it ran at full scal
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.bench_stages import Stage, run_stage
+from pipelines.bench_stages import Stage, run_stage, scratch
 from sources.config import data_paths
 
 SHARES = {"tenth": 0.1, "half": 0.5, "full": 1.0}  # of full volume, as sources.simulator.engine
@@ -41,12 +40,14 @@ def manifest_records(manifest: Path) -> int:
 
 
 def measure_step(
-    scale: str, python: str, env: dict[str, str], window: Sequence[str] = ()
+    scale: str, python: str, env: dict[str, str], window: Sequence[str] = (),
+    parent: Path | None = None,
 ) -> GrowthPoint:
-    """Generate one scale into a scratch directory and time its build; ``window`` narrows the
-    generated months (``--start``/``--end``) for a quick check of this code path."""
-    with tempfile.TemporaryDirectory(prefix=f"bench-growth-{scale}-") as scratch:
-        paths = data_paths(scratch).ensure()
+    """Generate one scale into a scratch directory (under ``parent`` when given) and time its
+    build; ``window`` narrows the generated months (``--start``/``--end``) for a quick check of
+    this code path."""
+    with scratch(f"bench-growth-{scale}-", parent) as folder:
+        paths = data_paths(folder).ensure()
         step_env = {**env, "COCKPIT_DATA_DIR": str(paths.root)}
         run_stage(
             f"growth {scale}: generation",

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sources.config import REPO_ROOT
 
@@ -22,6 +24,16 @@ class Stage:
     wall_s: float
     cpu_s: float
     peak_rss_mib: float
+
+
+def scratch(prefix: str, parent: Path | None) -> tempfile.TemporaryDirectory[str]:
+    """A temporary directory for a stage's generated data, made under ``parent`` (the data
+    directory the operator chose) when one is given, removed when the block ends. The
+    system's temporary directory is often a tmpfs held in memory (Debian 13 mounts /tmp so),
+    and a full-scale run lands ~8 GB of exports before any database is written."""
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=prefix, dir=parent)
 
 
 def settle_disk() -> None:

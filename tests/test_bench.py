@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -271,23 +272,48 @@ def test_a_daily_run_on_the_built_demo_equals_a_full_refresh(
 # --- the bare load -------------------------------------------------------------------------
 
 
-def test_bare_load_reads_every_export_as_one_table(tmp_path: Path) -> None:
+def test_bare_load_reads_every_export_as_one_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each export name of each system becomes one table over all its days; empty files and
-    unknown formats are passed over, and a bad line does not stop the load."""
+    unknown formats are passed over, and a bad line does not stop the load. Its database is
+    made beside the landing zone, not in the system's temporary directory, and removed."""
+    from pipelines import bench_bare
     from pipelines.bench_bare import bare_load, main
 
+    landing = tmp_path / "landing"
     for day, rows in (("2022-06-29", "a,b\n1,x\n2,y\n"), ("2022-06-30", "a,b\n3,z\nbroken\n")):
-        (tmp_path / "alpha" / day).mkdir(parents=True)
-        (tmp_path / "alpha" / day / "things.csv").write_text(rows, encoding="utf-8")
-    (tmp_path / "beta" / "2022-06-30").mkdir(parents=True)
-    (tmp_path / "beta" / "2022-06-30" / "events.jsonl").write_text('{"k": 1}\n{"k": 2}\n')
-    (tmp_path / "beta" / "2022-06-30" / "empty.csv").write_text("")
-    (tmp_path / "beta" / "2022-06-30" / "notes.txt").write_text("not an export")
-    assert bare_load(tmp_path) == 2
-    assert main([str(tmp_path)]) == 0
+        (landing / "alpha" / day).mkdir(parents=True)
+        (landing / "alpha" / day / "things.csv").write_text(rows, encoding="utf-8")
+    (landing / "beta" / "2022-06-30").mkdir(parents=True)
+    (landing / "beta" / "2022-06-30" / "events.jsonl").write_text('{"k": 1}\n{"k": 2}\n')
+    (landing / "beta" / "2022-06-30" / "empty.csv").write_text("")
+    (landing / "beta" / "2022-06-30" / "notes.txt").write_text("not an export")
+    databases: list[str] = []
+    real_connect = bench_bare.duckdb.connect
+    monkeypatch.setattr(bench_bare.duckdb, "connect",
+                        lambda path: databases.append(path) or real_connect(path))
+    assert bare_load(landing) == 2
+    assert Path(databases[0]).parent.parent == tmp_path
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["landing"]
+    assert main([str(landing)]) == 0
     assert main([str(tmp_path / "missing")]) == 2
     (tmp_path / "nothing").mkdir()
     assert main([str(tmp_path / "nothing")]) == 1
+
+
+def test_scratch_data_goes_under_the_chosen_directory(tmp_path: Path) -> None:
+    """A stage's scratch directory is made under the data directory given (created if
+    missing) and removed with everything in it when the stage ends."""
+    from pipelines.bench_stages import scratch
+
+    chosen = tmp_path / "data"
+    with scratch("bench-", chosen) as folder:
+        assert Path(folder).parent == chosen
+        (Path(folder) / "landing").mkdir()
+    assert list(chosen.iterdir()) == []
+    with scratch("bench-", None) as folder:
+        assert Path(folder).parent == Path(tempfile.gettempdir())
 
 
 def test_a_stage_starts_from_a_settled_disk(monkeypatch: pytest.MonkeyPatch) -> None:
