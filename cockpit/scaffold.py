@@ -107,7 +107,7 @@ def _queries_below(
     """The queries the page will ask for below its tiles, in the order it asks: its body's
     (those the snapshot can run), then the drill-down's listing."""
     queries = [(query.sql, scope.params()) for query in spec.queries if query.available()]
-    listing = drilldown.planned(records, scope, spec.code, lang) if spec.drilldown else None
+    listing = drilldown.planned(records, scope, spec.code, lang)  # None without record sets
     return [*queries, *([listing] if listing else [])]
 
 

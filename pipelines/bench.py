@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = os.environ.get(DATA_DIR_ENV)
     with scratch("bench-", Path(chosen) if chosen and not args.data_dir else None) as folder:
         paths = data_paths(args.data_dir or folder).ensure()
-        env = {**os.environ, "COCKPIT_DATA_DIR": str(paths.root)}
+        env = {**os.environ, DATA_DIR_ENV: str(paths.root)}
         stages: list[Stage] = []
         generation = bare = build = None
         daily: DailyResult | None = None

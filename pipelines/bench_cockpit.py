@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from sources.config import REPO_ROOT
+from sources.config import DATA_DIR_ENV, REPO_ROOT
 
 PAGE_RENDERS = 3
 QUERY_RUNS = 5
@@ -51,7 +51,7 @@ def page_latencies(data_dir: Path, renders: int = PAGE_RENDERS) -> list[Latency]
     from cockpit import data
     from cockpit.views import PAGES, render_page_alone
 
-    os.environ["COCKPIT_DATA_DIR"] = str(data_dir)
+    os.environ[DATA_DIR_ENV] = str(data_dir)
     found = []
     for spec in PAGES:
         app = AppTest.from_function(
@@ -81,7 +81,7 @@ def query_latencies(data_dir: Path, runs: int = QUERY_RUNS) -> tuple[list[Latenc
     from cockpit import data
     from cockpit.queries import REGISTRY, Scope
 
-    os.environ["COCKPIT_DATA_DIR"] = str(data_dir)
+    os.environ[DATA_DIR_ENV] = str(data_dir)
     snapshot = data.snapshot_identity()
     with duckdb.connect(snapshot.path, read_only=True) as con:
         as_of = con.execute("select max(data_as_of) from meta.build_info").fetchall()[0][0]

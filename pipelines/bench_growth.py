@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.bench_stages import Stage, run_stage, scratch
-from sources.config import data_paths
+from sources.config import DATA_DIR_ENV, data_paths
 
 SHARES = {"tenth": 0.1, "half": 0.5, "full": 1.0}  # of full volume, as sources.simulator.engine
 DEFAULT_STEPS = ("tenth", "half")
@@ -48,7 +48,7 @@ def measure_step(
     this code path."""
     with scratch(f"bench-growth-{scale}-", parent) as folder:
         paths = data_paths(folder).ensure()
-        step_env = {**env, "COCKPIT_DATA_DIR": str(paths.root)}
+        step_env = {**env, DATA_DIR_ENV: str(paths.root)}
         run_stage(
             f"growth {scale}: generation",
             [python, "-m", "sources.simulator", "generate", "--scale", scale, "--quiet",
